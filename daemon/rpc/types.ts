@@ -1,0 +1,30 @@
+/**
+ * The transport-free RPC method table (DESIGN.md rule 1). Transports (ZeroMQ, XML-RPC) call
+ * `call()`; results are plain JSON-compatible values; errors are `RpcFault`s (src/api/faults.ts).
+ */
+export interface RpcContext {
+  /** Which transport the call came in on. */
+  transport: 'zmq' | 'xmlrpc' | 'internal';
+  /** The authenticated user, when the transport has auth. */
+  user?: string;
+}
+
+export interface MethodInfo {
+  name: string;
+  /** The docstring shown by system.methodHelp. */
+  help: string;
+  /** [returnType, ...paramTypes] for system.methodSignature, XML-RPC type names. */
+  signature: string[];
+}
+
+export type MethodImpl = (params: unknown[], ctx: RpcContext) => unknown | Promise<unknown>;
+
+export interface MethodTable {
+  /** Run a method. Unknown names fault UNKNOWN_METHOD; bad arity or types INCORRECT_PARAMETERS. */
+  call(method: string, params: unknown[], ctx?: RpcContext): Promise<unknown>;
+  /** Add a method (our extensions: `ext.*`). */
+  register(info: MethodInfo, impl: MethodImpl): void;
+  /** Sorted names, as system.listMethods. */
+  list(): string[];
+  describe(name: string): MethodInfo | undefined;
+}
