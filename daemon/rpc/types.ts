@@ -7,6 +7,11 @@ export interface RpcContext {
   transport: 'zmq' | 'xmlrpc' | 'internal';
   /** The authenticated user, when the transport has auth. */
   user?: string;
+  /**
+   * A stable id of the calling connection while it lasts (the ZeroMQ routing id, hex), so methods such
+   * as ext.ptyInput can tell one client from another.
+   */
+  clientId?: string;
 }
 
 export interface MethodInfo {
