@@ -43,6 +43,11 @@ export interface ProcessConfig {
   command: string;
   /** The command split as Python's shlex does. */
   argv: string[];
+  /**
+   * Set when `command` cannot be split (e.g. an unclosed quote): Supervisor still loads the config
+   * and fails at spawn time with this text (`can't parse command '...': No closing quotation`).
+   */
+  argvError?: string;
   priority: number;
   autostart: boolean;
   autorestart: AutoRestart;

@@ -1,0 +1,72 @@
+/**
+ * `loadCtlConfig`: supervisorctl's reading of the config (options.py `ClientOptions.read_config`):
+ * the same search as supervisord but no file is fine; a file must have `[supervisorctl]`;
+ * `[include]` is ignored.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, type SupervisorctlConfig } from './types.js';
+import { IniParser } from './ini.js';
+import { envExpansions, hostNodeName } from './expand.js';
+import { saneget, type LoadContext } from './context.js';
+import { CTL_DEFAULTS, supervisorctlSection } from './servers.js';
+import { findConfigFile } from './search.js';
+
+export { zmqEndpointsForUnixSocket } from './zmq.js';
+
+/** What `loadCtlConfig` needs; everything defaults to this process's own. */
+export interface CtlLoadOptions {
+  /** `-c FILE`; without it the default paths are searched. */
+  configFile?: string;
+  cwd?: string;
+  argv0?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** supervisorctl's settings, the file they came from (null: none found), and warnings to print. */
+export interface CtlConfigResult {
+  file: string | null;
+  ctl: SupervisorctlConfig;
+  /** `[ctlplugin:x]` sections cannot load (they are Python code): one warning each. */
+  messages: string[];
+}
+
+/** Load supervisorctl's configuration; throws ConfigError with Supervisor's messages. */
+export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const argv0 = opts.argv0 ?? process.argv[1] ?? 'supervisorctl';
+  const fileArg = opts.configFile ?? findConfigFile(argv0, cwd);
+  if (fileArg === null) return { file: null, ctl: { ...CTL_DEFAULTS }, messages: [] };
+  const abs = resolve(cwd, fileArg);
+  if (!existsSync(abs)) throw new ConfigError(`could not find config file ${fileArg}`);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    throw new ConfigError(`could not read config file ${fileArg}`);
+  }
+  const parser = new IniParser();
+  parser.readString(text, fileArg, abs);
+  if (!parser.has('supervisorctl')) throw new ConfigError('.ini file does not include supervisorctl section');
+  const ctx: LoadContext = {
+    parser,
+    here: dirname(abs),
+    configFileArg: fileArg,
+    cwd,
+    env,
+    environExpansions: envExpansions(env),
+    hostNodeName: hostNodeName(),
+    messages: [],
+  };
+  const ctl = supervisorctlSection(ctx);
+  const messages: string[] = [];
+  const key = 'supervisor.ctl_factory';
+  for (const section of parser.sectionNames()) {
+    if (!section.startsWith('ctlplugin:')) continue;
+    const factory = saneget(ctx, section, key, null as string | null).value;
+    if (factory === null) throw new ConfigError(`section [${section}] does not specify a ${key}`, parser.sectionPos(section));
+    messages.push(`[${section}] ${key} ${factory} is Python code and cannot be loaded; its commands are not available`);
+  }
+  return { file: abs, ctl, messages };
+}
