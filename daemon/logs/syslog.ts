@@ -1,0 +1,76 @@
+/**
+ * Lines to syslog through one long-lived `logger -t supervisord` child. Node has neither syslog(3)
+ * nor unix datagram sockets, and `logger` speaks to /dev/log (or journald) for us. Python's
+ * syslog.syslog() without openlog() uses the program name as ident, hence `-t supervisord`.
+ * Syslog is best effort, as in Supervisor: when `logger` is missing or dies, lines are dropped quietly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** The default command; tests pass their own (any program reading lines on stdin). */
+export const SYSLOG_COMMAND: readonly string[] = ['logger', '-t', 'supervisord'];
+
+// Beyond this much unwritten text the reader is stuck: drop lines rather than grow without bound.
+const MAX_BACKLOG = 4 << 20;
+
+/** Feeds lines to a syslog relay process, started on the first line. */
+export class SyslogSink {
+  private child: ChildProcess | null = null;
+  private dead = false;
+
+  constructor(private readonly command: readonly string[] = SYSLOG_COMMAND) {}
+
+  /** Sends each line of `text` (a trailing newline ignored, as Supervisor's rstrip('\n')) as one message. */
+  send(text: string): void {
+    if (this.dead) return;
+    const lines = text.replace(/\n+$/, '').split('\n');
+    this.writeLines(lines.map((l) => l + '\n').join(''));
+  }
+
+  /** Sends each line of `text` prefixed with `prefix` (`<procname> <line>` for child output). */
+  sendPrefixed(prefix: string, text: string): void {
+    if (this.dead) return;
+    const lines = text.replace(/\n+$/, '').split('\n');
+    this.writeLines(lines.map((l) => prefix + l + '\n').join(''));
+  }
+
+  /** Ends the relay's input; it exits once it has sent what it read. */
+  close(): void {
+    this.dead = true;
+    const c = this.child;
+    this.child = null;
+    c?.stdin?.end();
+  }
+
+  private writeLines(data: string): void {
+    const c = this.start();
+    if (!c?.stdin || c.stdin.destroyed) return;
+    if (c.stdin.writableLength > MAX_BACKLOG) return;
+    c.stdin.write(data);
+  }
+
+  private start(): ChildProcess | null {
+    if (this.child || this.dead) return this.child;
+    const [cmd, ...args] = this.command;
+    try {
+      const c = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+      // Missing binary (ENOENT), EPIPE after it died: syslog is best effort, stop trying quietly.
+      c.on('error', () => this.giveUp(c));
+      c.stdin?.on('error', () => this.giveUp(c));
+      c.on('exit', () => this.giveUp(c));
+      // The relay must not keep the daemon alive, nor count as one of its supervised children.
+      c.unref();
+      (c.stdin as unknown as { unref?: () => void })?.unref?.();
+      this.child = c;
+    } catch {
+      this.dead = true;
+    }
+    return this.child;
+  }
+
+  private giveUp(c: ChildProcess): void {
+    if (this.child === c) {
+      this.child = null;
+      this.dead = true;
+    }
+  }
+}
