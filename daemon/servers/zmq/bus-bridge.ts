@@ -1,0 +1,71 @@
+/**
+ * Maps the daemon's bus events (DESIGN.md rule 3) to PUB messages (docs/protocol.md "Topics"):
+ * process/supervisor/group state as urgent JSON messages, child output and activity-log lines as log
+ * chunks.
+ */
+import type { EventBus } from '../../events/bus.js';
+import { processStateName, supervisorStateName } from '../../../src/api/states.js';
+import {
+  Topics,
+  type GroupPayload,
+  type ProcessStatePayload,
+  type SupervisorStatePayload,
+} from '../../../src/api/protocol.js';
+import type { PubQueue } from './pub-queue.js';
+
+const now = (): number => Date.now() / 1000;
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+
+/** Subscribes the queue to the bus; returns the function that unsubscribes it. */
+export function bridgeBus(bus: EventBus, queue: PubQueue): () => void {
+  const offs = [
+    bus.on('process-state', (e) => {
+      const payload: ProcessStatePayload = {
+        type: e.type,
+        name: e.name,
+        group: e.group,
+        from: e.from,
+        fromname: processStateName(e.from) ?? String(e.from),
+        state: e.to,
+        statename: processStateName(e.to) ?? String(e.to),
+        pid: e.pid,
+        tries: e.tries,
+        ...(e.expected === undefined ? {} : { expected: e.expected }),
+      };
+      queue.pushUrgent({
+        topic: Topics.processState(e.group, e.name),
+        kind: 'state',
+        fields: { name: e.name, group: e.group },
+        payload: json(payload),
+        time: now(),
+      });
+    }),
+    bus.on('supervisor-state', (e) => {
+      const payload: SupervisorStatePayload = {
+        type: e.type,
+        statecode: e.state,
+        statename: supervisorStateName(e.state) ?? String(e.state),
+      };
+      queue.pushUrgent({ topic: Topics.supervisorState, kind: 'state', payload: json(payload), time: now() });
+    }),
+    bus.on('group', (e) => {
+      const payload: GroupPayload = { type: e.type, group: e.group };
+      queue.pushUrgent({ topic: Topics.group, kind: 'state', fields: { group: e.group }, payload: json(payload), time: now() });
+    }),
+    bus.on('output', (e) => {
+      queue.pushLog({
+        topic: Topics.processLog(e.group, e.name, e.channel),
+        kind: 'log',
+        fields: { name: e.name, group: e.group, pid: e.pid, channel: e.channel },
+        payload: e.data,
+        time: now(),
+      });
+    }),
+    bus.on('mainlog', (e) => {
+      queue.pushLog({ topic: Topics.mainLog, kind: 'log', payload: Buffer.from(e.text), time: now() });
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
