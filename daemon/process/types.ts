@@ -66,6 +66,11 @@ export interface Process {
   clearLogs(): void;
   /** Close log files; called when the group is removed or at exit. Output still in flight is written first. */
   close(): Promise<void>;
+  /**
+   * Optional: log `waiting for x to stop` (INFO) if STOPPING, at most every 2 s. A stop RPC that waits
+   * calls it periodically (Supervisor's stop_report).
+   */
+  stopReport?(): void;
   /** Resolves the next time the state changes to one of `states` (used by deferred RPC results). */
   waitForState(states: readonly ProcessState[]): Promise<ProcessState>;
 }

@@ -1,0 +1,209 @@
+/**
+ * The real pipe spawner: `child_process.spawn` with its own session and process group, stdin,
+ * stdout and stderr pipes, Supervisor's environment, umask and user rules. Output goes to the
+ * process's OutputChannels with backpressure (a channel that is behind pauses the pipe, so the
+ * child blocks and nothing is dropped).
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, existsSync, openSync, readSync, closeSync, constants as fsConstants } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { OutputChannel } from '../logs/types.js';
+import type { Timer } from './clock.js';
+import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
+
+export { checkCommand } from './command.js';
+
+/** util-linux setpriv: sets uid, gid and the user's supplementary groups, then execs. */
+export const SETPRIV = '/usr/bin/setpriv';
+
+/** Tuning of the pipe spawner (defaults suit the daemon). */
+export interface PipeSpawnerOptions {
+  /** After the child exited, how long to wait for its pipes' EOF before reporting the exit. */
+  eofWaitMs?: number;
+  /** Path of setpriv; when it does not exist, Node's uid/gid options are used (no supplementary groups). */
+  setpriv?: string;
+}
+
+/** Why an exec failed that Node reports only later (ENOENT/EACCES): look at the file ourselves. */
+function diagnoseExecFailure(filename: string): string {
+  try {
+    accessSync(filename, fsConstants.X_OK);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+  // execve answers ENOENT/EACCES for a script whose `#!` interpreter is missing or not executable.
+  try {
+    const fd = openSync(filename, 'r');
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    closeSync(fd);
+    const head = buf.subarray(0, n).toString('latin1');
+    if (head.startsWith('#!')) {
+      const interp = head.slice(2).split('\n')[0]!.trim().split(/\s+/)[0] ?? '';
+      if (!existsSync(interp)) return 'ENOENT';
+      accessSync(interp, fsConstants.X_OK);
+    }
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+  return 'spawn failed';
+}
+
+/** Spawns children with stdio pipes. */
+export class PipeSpawner implements Spawner {
+  private readonly eofWaitMs: number;
+  private readonly setpriv: string;
+
+  constructor(opts: PipeSpawnerOptions = {}) {
+    this.eofWaitMs = opts.eofWaitMs ?? 300;
+    this.setpriv = opts.setpriv ?? SETPRIV;
+  }
+
+  /** Start the child of `plan`; throws SpawnError (`couldn't exec argv0: ECODE`) when it cannot run. */
+  spawn(plan: SpawnPlan, io: ChildIO): ChildHandle {
+    let file = plan.filename;
+    let args = plan.argv.slice(1);
+    const options: SpawnOptions = {
+      env: plan.env,
+      detached: true, // setsid(): own session and process group, so -pid reaches the whole group
+      stdio: ['pipe', 'pipe', 'pipe'],
+      argv0: plan.argv[0],
+    };
+    if (plan.cwd !== null) options.cwd = plan.cwd;
+    if (plan.credentials) {
+      const { uid, gid } = plan.credentials;
+      if (existsSync(this.setpriv)) {
+        // Node's uid/gid options drop all supplementary groups; setpriv sets the user's own.
+        args = [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...args];
+        file = this.setpriv;
+        delete options.argv0;
+      } else {
+        options.uid = uid;
+        options.gid = gid;
+      }
+    }
+
+    // The child inherits the umask at fork: set ours around the synchronous spawn only.
+    const savedUmask = plan.umask !== null ? process.umask(plan.umask) : null;
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, options);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new SpawnError(`couldn't exec ${plan.argv[0]}: ${code}`);
+    } finally {
+      if (savedUmask !== null) process.umask(savedUmask);
+    }
+    // A failed exec is also reported as an 'error' event: it must never become an uncaught error.
+    child.on('error', () => {});
+    if (child.pid === undefined) {
+      for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+      throw new SpawnError(`couldn't exec ${plan.argv[0]}: ${diagnoseExecFailure(plan.filename)}`);
+    }
+    return new PipeChild(child, child.pid, io, this.eofWaitMs);
+  }
+}
+
+/** A running pipe child: reads its output, feeds stdin, reports its exit once. */
+class PipeChild implements ChildHandle {
+  private readonly readers: { stream: Readable; channel: OutputChannel }[] = [];
+  private readonly paused = new Set<Readable>();
+  /** Open pipes per channel (two for stdout when stderr is merged into it). */
+  private readonly feeding = new Map<OutputChannel, number>();
+  private open = 0;
+  private stdinClosed = false;
+  private exit: { code: number | null; signal: string | null } | null = null;
+  private reported = false;
+  private boundTimer: Timer | null = null;
+
+  constructor(
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    private readonly io: ChildIO,
+    private readonly eofWaitMs: number,
+  ) {
+    child.stdin!.on('error', () => {
+      // EPIPE/ECONNRESET when the child closed its stdin: later writes get NO_FILE.
+      this.stdinClosed = true;
+    });
+    child.stdin!.on('close', () => (this.stdinClosed = true));
+    // With redirect_stderr both pipes feed the stdout channel (the merge the brief allows).
+    this.attach(child.stdout!, io.stdout);
+    this.attach(child.stderr!, io.stderr ?? io.stdout);
+    child.on('exit', (code, signal) => {
+      this.exit = { code, signal };
+      if (this.open > 0) this.armBound();
+      this.maybeReport();
+    });
+  }
+
+  private attach(stream: Readable, channel: OutputChannel): void {
+    this.readers.push({ stream, channel });
+    this.open++;
+    this.feeding.set(channel, (this.feeding.get(channel) ?? 0) + 1);
+    stream.on('data', (chunk: Buffer) => {
+      // Backpressure: the writer is behind, stop reading so the child blocks on a full pipe.
+      if (!channel.write(chunk, this.pid)) {
+        stream.pause();
+        this.paused.add(stream);
+      }
+    });
+    stream.on('error', () => {}); // EIO and the like end the stream; 'close' follows
+    stream.once('close', () => {
+      this.open--;
+      this.paused.delete(stream);
+      // Tell a channel about EOF once every pipe feeding it is closed (both when merged).
+      const left = this.feeding.get(channel)! - 1;
+      this.feeding.set(channel, left);
+      if (left === 0) channel.end();
+      this.maybeReport();
+      if (this.open === 0) this.io.onOutputClosed?.();
+    });
+  }
+
+  /**
+   * After the exit, wait at most eofWaitMs for EOF (a grandchild may hold the pipes open), but never
+   * while a pipe is paused for backpressure: what is still in it must reach the channel first.
+   */
+  private armBound(): void {
+    this.boundTimer = this.io.clock.setTimer(this.eofWaitMs, () => {
+      if (this.paused.size) this.armBound();
+      else this.report();
+    });
+  }
+
+  private maybeReport(): void {
+    if (this.exit && this.open === 0) this.report();
+  }
+
+  private report(): void {
+    if (this.reported || !this.exit) return;
+    this.reported = true;
+    this.boundTimer?.cancel();
+    this.boundTimer = null;
+    this.io.onExit(this.exit);
+  }
+
+  writeStdin(data: Buffer): void {
+    const stdin = this.child.stdin;
+    if (!stdin || this.stdinClosed || stdin.destroyed || stdin.writableEnded) throw new Error('NO_FILE');
+    stdin.write(data);
+  }
+
+  kill(sig: number, group: boolean): void {
+    process.kill(group ? -this.pid : this.pid, sig);
+  }
+
+  resumeOutput(): void {
+    for (const s of [...this.paused]) {
+      this.paused.delete(s);
+      s.resume();
+    }
+  }
+
+  dispose(): void {
+    this.boundTimer?.cancel();
+    for (const { stream } of this.readers) stream.destroy();
+    this.child.stdin?.destroy();
+  }
+}
