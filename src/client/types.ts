@@ -57,6 +57,8 @@ export interface Client {
     target: LogTarget,
     onData: (chunk: Buffer) => void,
     onNotice?: (text: string) => void,
+    /** Called once if the stream ends by itself (the server closed it, the connection broke); not after stop(). */
+    onEnd?: (error?: Error) => void,
   ): Promise<() => void>;
   /**
    * Subscribe to live streams by topic prefix (ZeroMQ only; `undefined` on transports without push).
