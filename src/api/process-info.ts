@@ -44,7 +44,8 @@ export interface ConfigInfo {
   autostart: boolean;
   autorestart: boolean | 'unexpected';
   directory: string | null;
-  uid: number | null;
+  /** 'none' when the program has no user= (Supervisor marshals None so). */
+  uid: number | null | 'none';
   command: string;
   exitcodes: number[];
   group: string;
