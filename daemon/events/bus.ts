@@ -4,6 +4,7 @@
  * Delivery is synchronous, in subscription order, so subscribers must not block.
  */
 import type { ProcessState } from '../../src/api/states.js';
+import type { StatsPayload } from '../../src/api/metrics.js';
 
 /** A process changed state. Emitted after the state is set (Supervisor sets state, then notifies). */
 export interface ProcessStateEvent {
@@ -83,6 +84,27 @@ export interface MainLogEvent {
   text: string;
 }
 
+/** Raw output of a `pty=true` program (it also reaches its stdout log, through the channel). */
+export interface PtyOutputEvent {
+  kind: 'pty-output';
+  name: string;
+  group: string;
+  pid: number;
+  data: Buffer;
+  /**
+   * Called at most once by the PUB publisher: with the sequence number the chunk went out with, or
+   * null when it was not sent (dropped for viewers, server closing). ext.ptyAttach relies on it to
+   * return a seq that matches its screen.
+   */
+  published?: (seq: number | null) => void;
+}
+
+/** A resource sample (src/api/metrics.ts), published on `stats.processes`. */
+export interface StatsEvent {
+  kind: 'stats';
+  payload: StatsPayload;
+}
+
 export type BusEvent =
   | ProcessStateEvent
   | OutputEvent
@@ -92,7 +114,9 @@ export type BusEvent =
   | GroupEvent
   | RemoteCommEvent
   | TickEvent
-  | MainLogEvent;
+  | MainLogEvent
+  | PtyOutputEvent
+  | StatsEvent;
 
 export type BusEventKind = BusEvent['kind'];
 type EventOf<K extends BusEventKind> = Extract<BusEvent, { kind: K }>;

@@ -30,6 +30,11 @@ export interface SpawnPlan {
 export interface ChildExit {
   code: number | null;
   signal: string | null;
+  /**
+   * Set when the program never ran: the exec failed after the fork, which a pty spawner learns only
+   * from the child's exit. The text is the spawnerr, and the exit counts as a spawn error.
+   */
+  spawnerr?: string;
 }
 
 /** Where the child's output goes and how its end is reported. */

@@ -229,7 +229,15 @@ export class Subprocess implements Process {
   private onChildExit(handle: ChildHandle, exit: ChildExit): void {
     if (handle !== this.child) return;
     this.child = null;
-    this.finish(exit);
+    if (exit.spawnerr !== undefined && this._state === S.STARTING) {
+      // STARTING -> BACKOFF: the exec failed in the child (a pty spawner only learns it at the exit)
+      this._pid = 0;
+      this._laststop = this.ctx.clock.now();
+      this.recordSpawnerr(exit.spawnerr);
+      this.changeState(S.BACKOFF);
+    } else {
+      this.finish(exit);
+    }
     this.ctx.wake();
   }
 

@@ -1,7 +1,7 @@
 /**
  * Maps the daemon's bus events (DESIGN.md rule 3) to PUB messages (docs/protocol.md "Topics"):
- * process/supervisor/group state as urgent JSON messages, child output and activity-log lines as log
- * chunks.
+ * process/supervisor/group state as urgent JSON messages, child output, pty output and activity-log
+ * lines as log chunks, resource statistics as urgent JSON messages.
  */
 import type { EventBus } from '../../events/bus.js';
 import { processStateName, supervisorStateName } from '../../../src/api/states.js';
@@ -11,6 +11,7 @@ import {
   type ProcessStatePayload,
   type SupervisorStatePayload,
 } from '../../../src/api/protocol.js';
+import { STATS_TOPIC } from '../../../src/api/metrics.js';
 import type { PubQueue } from './pub-queue.js';
 
 const now = (): number => Date.now() / 1000;
@@ -60,6 +61,19 @@ export function bridgeBus(bus: EventBus, queue: PubQueue): () => void {
         payload: e.data,
         time: now(),
       });
+    }),
+    bus.on('pty-output', (e) => {
+      queue.pushLog({
+        topic: Topics.pty(e.group, e.name),
+        kind: 'pty',
+        fields: { name: e.name, group: e.group, pid: e.pid },
+        payload: e.data,
+        time: now(),
+        ...(e.published ? { onSent: e.published } : {}),
+      });
+    }),
+    bus.on('stats', (e) => {
+      queue.pushUrgent({ topic: STATS_TOPIC, kind: 'stats', payload: json(e.payload), time: now() });
     }),
     bus.on('mainlog', (e) => {
       queue.pushLog({ topic: Topics.mainLog, kind: 'log', payload: Buffer.from(e.text), time: now() });

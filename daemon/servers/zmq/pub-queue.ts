@@ -21,6 +21,8 @@ export interface OutMessage {
   payload: Buffer;
   /** Unix seconds when the event happened. */
   time: number;
+  /** Told once: the seq the message went out with, or null when it was dropped (pty screens need it). */
+  onSent?: (seq: number | null) => void;
 }
 
 /** The sequence position a snapshot is valid at. */
@@ -55,20 +57,21 @@ export class PubQueue {
 
   /** Queues a state/protocol message: sent before any waiting log chunk, never dropped here. */
   pushUrgent(m: OutMessage): void {
-    if (this.closed) return;
+    if (this.closed) return m.onSent?.(null);
     this.urgent.push(m);
     this.pump();
   }
 
   /** Queues a log chunk; may drop the oldest waiting chunks to stay within maxLogBytes. */
   pushLog(m: OutMessage): void {
-    if (this.closed) return;
+    if (this.closed) return m.onSent?.(null);
     this.logs.push(m);
     this.logBytes += m.payload.length;
     // Keep the newest chunk even when it alone is over the bound.
     while (this.logBytes > this.opts.maxLogBytes && this.logs.length > 1) {
       const old = this.logs.shift()!;
       this.logBytes -= old.payload.length;
+      old.onSent?.(null);
       const s = this.skipped.get(old.topic);
       if (s) s.bytes += old.payload.length;
       else this.skipped.set(old.topic, { bytes: old.payload.length, fields: old.fields });
@@ -97,6 +100,7 @@ export class PubQueue {
   /** Drops everything waiting; later pushes are ignored. */
   close(): void {
     this.closed = true;
+    for (const m of [...this.urgent, ...this.logs]) m.onSent?.(null);
     this.urgent.length = 0;
     this.logs.length = 0;
     this.skipped.clear();
@@ -129,6 +133,7 @@ export class PubQueue {
           const prev = this.last.get(m.topic) ?? 0;
           this.last.set(m.topic, seq);
           const header: MessageHeader = { seq, prev, time: m.time, kind: m.kind, ...m.fields };
+          m.onSent?.(seq);
           try {
             await this.sink([m.topic, JSON.stringify(header), m.payload]);
           } catch (err) {
