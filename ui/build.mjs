@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Bundles the console (dist/ui/main.js and everything it loads: Ink, React, @xterm/headless) into
+// dist/ui/console.bundle.js, so `supervisorctl` opens it in one file read instead of Ink's hundreds
+// (about 0.5 s faster). Run after tsc: `node ui/build.mjs`. dist/ui/main.js picks the bundle up when
+// it exists. The project's own src/ modules stay outside the bundle: the ctl has loaded them already,
+// and their classes (RpcFault, ClientError) must be the same ones for instanceof checks.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist/ui/main.js');
+const outfile = join(root, 'dist/ui/console.bundle.js');
+const distSrc = join(root, 'dist/src') + sep;
+
+if (!existsSync(entry)) {
+  console.error(`Error: ${relative(root, entry)} does not exist; run tsc first`);
+  process.exit(2);
+}
+
+/** Imports of dist/src/** stay imports, rewritten relative to the bundle. */
+const keepProjectSrc = {
+  name: 'keep-project-src',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const abs = resolve(args.resolveDir, args.path);
+      if (!abs.startsWith(distSrc)) return undefined;
+      return { path: './' + relative(dirname(outfile), abs).split(sep).join('/'), external: true };
+    });
+  },
+};
+
+/**
+ * React's devtools hook (and Ink's module that connects to it, with its `ws` dependency) is only
+ * imported in development: empty modules keep them out.
+ */
+const stubDevtools = {
+  name: 'stub-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      args.importer.includes(`${sep}ink${sep}`) ? { path: 'ink-devtools', namespace: 'stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
+  },
+};
+
+const started = Date.now();
+const result = await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Native modules are never part of the console itself.
+  external: ['zeromq', 'node-pty'],
+  // CommonJS packages inside (@xterm/headless, react) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [keepProjectSrc, stubDevtools],
+  logLevel: 'warning',
+  metafile: true,
+});
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+console.log(`${relative(root, outfile)}: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);

@@ -1,0 +1,51 @@
+/**
+ * Whatever ends the process, the terminal comes back as it was: SIGTERM, SIGHUP (a dropped SSH
+ * connection), SIGINT from kill, an uncaught exception, an unhandled rejection, or a plain exit.
+ */
+
+/** The process events the guard needs (process itself; a test passes a stand-in). */
+export interface GuardedProcess {
+  on(event: string, fn: (...args: unknown[]) => void): unknown;
+  removeListener(event: string, fn: (...args: unknown[]) => void): unknown;
+  exit(code?: number): void;
+}
+
+/** Exit statuses as a shell reports death by signal (128 + signal number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Calls `restore` (synchronously, once) before the process goes away, and makes fatal errors print one
+ * line on `report` instead of a stack trace over the console. Returns the function that removes the guard.
+ */
+export function guardTerminal(restore: () => void, proc: GuardedProcess, report: (line: string) => void): () => void {
+  let restored = false;
+  const once = (): void => {
+    if (restored) return;
+    restored = true;
+    try {
+      restore();
+    } catch {
+      // Restoring is best effort: the process is going away anyway.
+    }
+  };
+  const handlers: Array<[string, (...args: unknown[]) => void]> = [];
+  for (const sig of Object.keys(SIGNAL_EXIT)) {
+    handlers.push([
+      sig,
+      () => {
+        once();
+        proc.exit(SIGNAL_EXIT[sig]);
+      },
+    ]);
+  }
+  const fatal = (err: unknown): void => {
+    once();
+    report(`supervisorctl: console failed: ${err instanceof Error ? err.message : String(err)}`);
+    proc.exit(1);
+  };
+  handlers.push(['uncaughtException', fatal], ['unhandledRejection', fatal], ['exit', once]);
+  for (const [ev, fn] of handlers) proc.on(ev, fn);
+  return () => {
+    for (const [ev, fn] of handlers) proc.removeListener(ev, fn);
+  };
+}
