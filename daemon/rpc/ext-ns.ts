@@ -3,7 +3,7 @@
  * transport). Unlike supervisor.*, these answer during a shutdown too, so a console can watch it.
  */
 import { supervisorStateName } from '../../src/api/states.js';
-import type { ProcessInfo, SupervisorStateInfo } from '../../src/api/process-info.js';
+import type { ConfigInfo, ProcessInfo, SupervisorStateInfo } from '../../src/api/process-info.js';
 import type { Supervisor } from '../supervisor.js';
 import { SUPERVISOR_VERSION } from '../cli.js';
 import { makeNamespec } from './namespec.js';
@@ -33,9 +33,32 @@ export interface LogPathsResult {
   processes: ProcessLogPaths[];
 }
 
+/** ext.getAllConfigInfo element: Supervisor's struct plus our own options. */
+export interface ExtConfigInfo extends ConfigInfo {
+  /** The program runs under a pseudo-terminal (`pty=true`). */
+  pty: boolean;
+}
+
 /** The `ext.*` methods over a Supervisor. */
 export class ExtNamespace {
-  constructor(private readonly sup: Supervisor) {}
+  /** `configInfo` builds Supervisor's getAllConfigInfo result (the supervisor namespace owns its shape). */
+  constructor(
+    private readonly sup: Supervisor,
+    private readonly configInfo: () => ConfigInfo[],
+  ) {}
+
+  /**
+   * Return getAllConfigInfo's structs with our extensions added: `pty`
+   * (the program runs under a pseudo-terminal). supervisor.getAllConfigInfo
+   * keeps Supervisor's exact key set for existing clients.
+   *
+   * @return array result  An array of process config info structs
+   */
+  getAllConfigInfo(): ExtConfigInfo[] {
+    const ptyByKey = new Map<string, boolean>();
+    for (const g of this.sup.groupConfigs) for (const p of g.processes) ptyByKey.set(`${g.name}:${p.name}`, p.pty);
+    return this.configInfo().map((ci) => ({ ...ci, pty: ptyByKey.get(`${ci.group}:${ci.name}`) ?? false }));
+  }
 
   /**
    * Return everything a client needs to draw the process list at once:

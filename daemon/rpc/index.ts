@@ -13,7 +13,8 @@ const EXT_NS_URL = new URL('./ext-ns.js', import.meta.url).href;
 /** The method table serving `sup`. */
 export function createMethodTable(sup: Supervisor): RpcTable {
   const table = new RpcTable();
-  registerFromDocs(table, new SupervisorNamespace(sup), 'supervisor', SUPERVISOR_NS_URL, SUPERVISOR_ALIASES);
-  registerFromDocs(table, new ExtNamespace(sup), 'ext', EXT_NS_URL, {});
+  const supervisorNs = new SupervisorNamespace(sup);
+  registerFromDocs(table, supervisorNs, 'supervisor', SUPERVISOR_NS_URL, SUPERVISOR_ALIASES);
+  registerFromDocs(table, new ExtNamespace(sup, () => supervisorNs.getAllConfigInfo()), 'ext', EXT_NS_URL, {});
   return table;
 }

@@ -15,6 +15,9 @@ import type { Store } from '../state/store.js';
 import type { AppState, Proc } from '../state/types.js';
 import { isLocalUrl, processStartTime } from './daemon-clock.js';
 
+/** How often the console renews its statistics lease (the daemon's lease is 10 s). */
+const STATS_RENEW_MS = 4000;
+
 export interface FeedOptions {
   /** XML-RPC polling interval. Default 1000 ms. */
   pollMs?: number;
@@ -73,6 +76,9 @@ export class Feed {
     if (this.client.subscribe) {
       void this.subscribeLoop();
       this.every(this.opts.healthMs, () => this.health());
+      // The daemon samples CPU/RSS only while a client renews this lease (docs/protocol.md, Statistics).
+      void this.renewStats();
+      this.every(STATS_RENEW_MS, () => void this.renewStats());
     } else {
       void this.poll();
       this.every(this.opts.pollMs, () => this.poll());
@@ -87,6 +93,15 @@ export class Feed {
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+  }
+
+  /** Renews the statistics lease; a daemon without ext.statsSubscribe (or a lost one) just shows '-'. */
+  private async renewStats(): Promise<void> {
+    try {
+      await this.client.call('ext.statsSubscribe', []);
+    } catch {
+      // No statistics from this daemon: the CPU and memory columns keep showing '-'.
+    }
   }
 
   private every(ms: number, fn: () => void): void {
@@ -276,7 +291,10 @@ export class Feed {
   /** Which programs are pty programs (our getAllConfigInfo has `pty`; without it, unknown). */
   private async loadConfigInfo(): Promise<void> {
     try {
-      const infos = (await this.client.call('supervisor.getAllConfigInfo')) as Array<ConfigInfo & { pty?: unknown }>;
+      // Our daemon adds `pty` in ext.getAllConfigInfo; Python's supervisord has only Supervisor's keys.
+      const infos = (await this.client
+        .call('ext.getAllConfigInfo')
+        .catch(() => this.client.call('supervisor.getAllConfigInfo'))) as Array<ConfigInfo & { pty?: unknown }>;
       this.ptyByKey.clear();
       for (const ci of infos) if (typeof ci.pty === 'boolean') this.ptyByKey.set(`${ci.group}:${ci.name}`, ci.pty);
       for (const p of this.s.procs.values()) p.pty = this.ptyByKey.get(p.key) ?? p.pty;

@@ -81,8 +81,10 @@ test('200 MB with rotation arrive byte-exact across backups and base', { timeout
   );
   try {
     const shaFile = join(d.dir, 'sha256');
-    await waitUntil(() => existsSync(shaFile), 540_000, 'the generator to finish');
-    const want = readFileSync(shaFile, 'utf8').trim();
+    // writeFileSync creates the file before it writes the digest: wait for all 64 hex digits.
+    const digest = () => (existsSync(shaFile) ? readFileSync(shaFile, 'utf8').trim() : '');
+    await waitUntil(() => digest().length === 64, 540_000, 'the generator to finish');
+    const want = digest();
     // The generator has written everything; the daemon may still be draining the pipe.
     const base = join(d.dir, 'gen.log');
     const files = () => {
