@@ -1,0 +1,144 @@
+/** tail, maintail, clear: reading and clearing process and supervisord logs. */
+import { Faults, isFault, RpcFault } from '../../api/faults.js';
+import type { ProcessInfo, ProcessResult } from '../../api/process-info.js';
+import type { Controller } from '../controller.js';
+import { ExitStatus } from '../exit-codes.js';
+import { makeNamespec, splitNamespec } from '../namespec.js';
+import { words } from '../parseline.js';
+import { parsePyInt, pyRepr } from '../pyformat.js';
+import { followLog } from './follow.js';
+import { clearResult } from './results.js';
+import type { Action } from './types.js';
+
+/** How many bytes tail and maintail show by default. */
+export const DEFAULT_TAIL_BYTES = 1600;
+
+/** readLog-style offset for "the last n bytes" (never -0). */
+const lastBytes = (n: number): number => (n === 0 ? 0 : -n);
+
+function fail(ctl: Controller, line: string, help?: string): void {
+  ctl.io.out(line);
+  ctl.exitstatus = ExitStatus.GENERIC;
+  if (help) ctl.help(help);
+}
+
+async function doTail(ctl: Controller, arg: string): Promise<void> {
+  if (!(await ctl.upcheck())) return;
+  const args = words(arg);
+  if (args.length < 1) return fail(ctl, 'Error: too few arguments', 'tail');
+  if (args.length > 3) return fail(ctl, 'Error: too many arguments', 'tail');
+  const modifier = args[0]!.startsWith('-') ? args.shift()! : null;
+  let name: string;
+  let channel: string;
+  if (args.length === 1) {
+    name = args[0]!;
+    channel = 'stdout';
+  } else if (args.length) {
+    name = args[0]!;
+    channel = args[args.length - 1]!.toLowerCase();
+    if (channel !== 'stdout' && channel !== 'stderr') return fail(ctl, `Error: bad channel ${pyRepr(channel)}`);
+  } else {
+    return fail(ctl, 'Error: tail requires process name');
+  }
+  let bytes: number | null = DEFAULT_TAIL_BYTES;
+  if (modifier !== null) {
+    const what = modifier.slice(1);
+    if (what === 'f') bytes = null;
+    else {
+      bytes = parsePyInt(what);
+      if (bytes === null) return fail(ctl, `Error: bad argument ${modifier}`);
+    }
+  }
+  if (bytes === null) {
+    return followLog(ctl, { name, channel: channel as 'stdout' | 'stderr' }, `/logtail/${name}/${channel}`);
+  }
+  const method = channel === 'stdout' ? 'supervisor.readProcessStdoutLog' : 'supervisor.readProcessStderrLog';
+  let output: string;
+  try {
+    output = await ctl.rpc<string>(method, name, lastBytes(bytes), 0);
+  } catch (e) {
+    if (!isFault(e)) throw e;
+    ctl.exitstatus = ExitStatus.GENERIC;
+    if (e.code === Faults.NO_FILE) ctl.io.out(`${name}: ERROR (no log file)`);
+    else if (e.code === Faults.FAILED) ctl.io.out(`${name}: ERROR (unknown error reading log)`);
+    else if (e.code === Faults.BAD_NAME) ctl.io.out(`${name}: ERROR (no such process name)`);
+    else throw e;
+    return;
+  }
+  ctl.io.out(output);
+}
+
+async function doMaintail(ctl: Controller, arg: string): Promise<void> {
+  if (!(await ctl.upcheck())) return;
+  const args = words(arg);
+  let bytes = DEFAULT_TAIL_BYTES;
+  if (args.length > 1) return fail(ctl, 'Error: too many arguments', 'maintail');
+  if (args.length === 1) {
+    const a = args[0]!;
+    if (!a.startsWith('-')) return fail(ctl, `Error: bad argument ${a}`);
+    if (a.slice(1) === 'f') return followLog(ctl, 'main', '/mainlogtail');
+    const n = parsePyInt(a.slice(1));
+    if (n === null) return fail(ctl, `Error: bad argument ${a}`);
+    bytes = n;
+  }
+  let output: string;
+  try {
+    output = await ctl.rpc<string>('supervisor.readLog', lastBytes(bytes), 0);
+  } catch (e) {
+    if (!isFault(e)) throw e;
+    ctl.exitstatus = ExitStatus.GENERIC;
+    if (e.code === Faults.NO_FILE) ctl.io.out('supervisord: ERROR (no log file)');
+    else if (e.code === Faults.FAILED) ctl.io.out('supervisord: ERROR (unknown error reading log)');
+    else throw e;
+    return;
+  }
+  ctl.io.out(output);
+}
+
+/** Clears one process's logs and prints its line. */
+async function clearOne(ctl: Controller, namespec: string, group: string, proc: string): Promise<void> {
+  try {
+    await ctl.rpc('supervisor.clearProcessLogs', namespec);
+  } catch (e) {
+    if (!(e instanceof RpcFault)) throw e;
+    ctl.io.out(clearResult({ status: e.code, name: proc, group, description: e.message }));
+    ctl.setExitFromFault(e.code);
+    return;
+  }
+  ctl.io.out(`${makeNamespec(group, proc)}: cleared`);
+}
+
+async function doClear(ctl: Controller, arg: string): Promise<void> {
+  if (!(await ctl.upcheck())) return;
+  const names = words(arg);
+  if (!names.length) return fail(ctl, 'Error: clear requires a process name', 'clear');
+  if (names.includes('all')) {
+    for (const r of await ctl.rpc<ProcessResult[]>('supervisor.clearAllProcessLogs')) {
+      ctl.io.out(clearResult(r));
+      ctl.setExitFromFault(r.status);
+    }
+    return;
+  }
+  for (const name of names) {
+    const [group, proc] = splitNamespec(name);
+    if (proc !== null) {
+      await clearOne(ctl, name, group, proc);
+      continue;
+    }
+    // `clear g:*`: Supervisor sends `g:*` to clearProcessLogs, which only takes one process, and prints
+    // `g:None: ERROR (no such process)`. We clear every process of the group instead.
+    const members = (await ctl.rpc<ProcessInfo[]>('supervisor.getAllProcessInfo')).filter((i) => i.group === group);
+    if (!members.length) {
+      fail(ctl, `${group}: ERROR (no such group)`);
+      continue;
+    }
+    for (const m of members) await clearOne(ctl, `${group}:${m.name}`, group, m.name);
+  }
+}
+
+/** The `tail` action. */
+export const tail: Action = { name: 'tail', completes: 'processes', run: doTail };
+/** The `maintail` action. */
+export const maintail: Action = { name: 'maintail', run: doMaintail };
+/** The `clear` action. */
+export const clear: Action = { name: 'clear', completes: 'processes', run: doClear };
