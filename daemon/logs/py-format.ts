@@ -3,23 +3,10 @@
  * `[Errno N] Text: 'path'`, and those exact strings end up in users' logs and scripts.
  */
 import { getSystemErrorMap } from 'node:util';
+import { pyRepr } from '../../src/config/pyrepr.js';
 
-/** Python 3 `repr()` of a str: single quotes unless the text has a ' and no ". */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
-}
+/** Python's `repr()` of a str: one implementation for the whole project. */
+export { pyRepr };
 
 /** Python 3 `repr()` of bytes: `b'...'` with printable ASCII kept and everything else as \xhh. */
 export function pyBytesRepr(b: Uint8Array): string {

@@ -2,23 +2,10 @@
  * Python formatting that Supervisor's texts depend on: `repr()` of a string (the `%r` in
  * `can't find command '...'`), `str(timedelta)` for uptimes and `strftime('%b %d %I:%M %p')`.
  */
+import { pyRepr } from '../../src/config/pyrepr.js';
 
-/** Python's `repr(str)`: single quotes unless the text has a `'` and no `"`; escapes as Python does. */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
-}
+/** Python's `repr()` of a str: one implementation for the whole project. */
+export { pyRepr };
 
 /** `str(datetime.timedelta(seconds=n))` for whole seconds: `0:00:13`, `1 day, 2:03:04`, `3 days, 0:00:00`. */
 export function formatTimedelta(totalSeconds: number): string {

@@ -2,6 +2,7 @@
  * Small helpers that reproduce Python's formatting where supervisorctl's output depends on it:
  * `%-Ns` padding (counted in code points), `repr()` of a string, `str(xmlrpclib.Fault)`.
  */
+import { pyRepr } from '../config/pyrepr.js';
 
 /** Length in code points, as Python's len() of a str. */
 export function pyLen(s: string): number {
@@ -16,22 +17,8 @@ export function ljust(s: string, width: number): string {
   return n >= width ? s : s + ' '.repeat(width - n);
 }
 
-/** Python's repr() of a str: single quotes unless the text has a ' and no ". */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let body = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') body += '\\\\';
-    else if (ch === quote) body += '\\' + quote;
-    else if (ch === '\n') body += '\\n';
-    else if (ch === '\r') body += '\\r';
-    else if (ch === '\t') body += '\\t';
-    else if (c < 0x20 || c === 0x7f) body += '\\x' + c.toString(16).padStart(2, '0');
-    else body += ch;
-  }
-  return quote + body + quote;
-}
+/** Python's `repr()` of a str: one implementation for the whole project. */
+export { pyRepr };
 
 /** `str(xmlrpclib.Fault)`: `<Fault 70: 'NOT_RUNNING: x'>`. */
 export function faultRepr(code: number, faultString: string): string {
