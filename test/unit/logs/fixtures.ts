@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChannelLogConfig, ProcessConfig, SupervisordConfig } from '../../../src/config/types.js';
+import { makeProcessConfig } from '../process/fixtures.js';
 
 /** A fresh temp dir; remove it with `rmTemp`. */
 export function mkTemp(tag: string): string {
@@ -35,38 +36,16 @@ export function channelConfig(over: Partial<ChannelLogConfig> = {}): ChannelLogC
 }
 
 export function processConfig(name: string, over: Partial<ProcessConfig> = {}): ProcessConfig {
-  return {
-    kind: 'program',
+  // Supervisor's defaults come from the engine's fixture; logs tests start with no files at all.
+  return makeProcessConfig({
     name,
-    group: name,
-    programName: name,
-    processNum: 0,
     command: '/bin/true',
     argv: ['/bin/true'],
-    priority: 999,
-    autostart: true,
-    autorestart: 'unexpected',
-    startsecs: 1,
-    startretries: 3,
-    exitcodes: [0],
-    stopsignal: 'TERM',
-    stopwaitsecs: 10,
-    stopasgroup: false,
-    killasgroup: false,
-    user: null,
-    uid: null,
-    gid: null,
-    redirectStderr: false,
     stdout: channelConfig(),
     stderr: channelConfig(),
-    environment: {},
-    directory: null,
-    umask: null,
-    serverurl: null,
-    pty: false,
     source: { file: '/test.conf', line: 1 },
     ...over,
-  };
+  });
 }
 
 export function supervisordConfig(dir: string, over: Partial<SupervisordConfig> = {}): SupervisordConfig {
