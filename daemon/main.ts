@@ -179,7 +179,7 @@ class Daemon {
     try {
       return this.readConfig(cli);
     } catch (err) {
-      if (err instanceof ConfigError) return this.usage(err.message);
+      if (err instanceof ConfigError) return this.usage(err.withLine());
       throw err;
     }
   }

@@ -197,4 +197,18 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.pos = pos;
   }
+
+  /**
+   * Supervisor's message with the line added where it is known, for people reading a terminal:
+   * `... (file: '/etc/x.conf')` becomes `... (file: '/etc/x.conf', line 12)`, and a message that
+   * names no file gets ` (/etc/x.conf:12)`. RPC faults (CANT_REREAD) keep Supervisor's exact text.
+   */
+  withLine(): string {
+    const pos = this.pos;
+    // Parser errors already say `[line  N]`, as Python's configparser does.
+    if (!pos || pos.line <= 0 || /\[line +\d+\]/.test(this.message)) return this.message;
+    const m = /\(file: ('[^']*'|"[^"]*")\)$/.exec(this.message);
+    if (m) return `${this.message.slice(0, m.index)}(file: ${m[1]}, line ${pos.line})`;
+    return `${this.message} (${pos.file}:${pos.line})`;
+  }
 }

@@ -48,7 +48,8 @@ test('daemonize: a config error or a startup error in the daemon is reported by 
     const r = await runSupervisord(['-c', bad.confPath], bad.dir);
     assert.equal(r.code, 2);
     const [first, second] = r.stderr.split('\n');
-    assert.equal(first, `Error: invalid 'autorestart' value 'maybe' in section 'program:x' (file: '${bad.confPath}')`);
+    const line = readFileSync(bad.confPath, 'utf8').split('\n').indexOf('autorestart=maybe') + 1;
+    assert.equal(first, `Error: invalid 'autorestart' value 'maybe' in section 'program:x' (file: '${bad.confPath}', line ${line})`);
     assert.match(second!, /^For help, use \S+supervisord\.js -h$/);
     assert.ok(!existsSync(bad.pidfile), 'no daemon was started');
   } finally {
@@ -99,7 +100,10 @@ test('--check-config, --dump-config, -v, -h and usage errors', async () => {
   try {
     const r = await runSupervisord(['-c', bad.confPath, '--check-config'], bad.dir);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.split('\n')[0], `Error: program section program:x does not specify a command in section 'program:x' (file: '${bad.confPath}')`);
+    // Supervisor's text, with the line of the section added for the reader.
+    const first = r.stderr.split('\n')[0]!;
+    const want = `Error: program section program:x does not specify a command in section 'program:x' (file: '${bad.confPath}', line `;
+    assert.ok(first.startsWith(want) && /, line \d+\)$/.test(first), first);
     assert.equal(r.stdout, '');
   } finally {
     bad.cleanup();
