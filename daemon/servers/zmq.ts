@@ -17,6 +17,7 @@ import { startZapHandler, type ZapHandler } from './zmq/zap.js';
 import { PubQueue, type SeqCapture } from './zmq/pub-queue.js';
 import { bridgeBus } from './zmq/bus-bridge.js';
 import { serveControl } from './zmq/control.js';
+import { LogTails, tailLength } from './zmq/log-tail.js';
 
 /** Knobs that are not config options (tests and benchmarks set them). */
 export interface ZmqTuning {
@@ -130,9 +131,10 @@ export async function startZmqServerWith(
       maxLogBytes: tuning.maxLogBacklogBytes ?? 8 * 1024 * 1024,
       onError: (err) => deps.logger.warn(`zmq: publish failed: ${(err as Error).message}`),
     });
-    const unbridge = bridgeBus(deps.bus, queue);
+    const tails = new LogTails(queue);
+    const unbridge = bridgeBus(deps.bus, queue, (topic) => tails.chunkQueued(topic));
 
-    registerExtensions(deps.table, endpoints, queue);
+    registerExtensions(deps, endpoints, queue, tails);
     const dispatch = async (method: string, params: unknown[], ctx: RpcContext): Promise<unknown> =>
       method === ExtMethods.getSnapshot && params.length === 0
         ? snapshotAt(queue.capture(), deps.table, ctx)
@@ -151,6 +153,7 @@ export async function startZmqServerWith(
       close(): Promise<void> {
         closing ??= (async () => {
           unbridge();
+          tails.close();
           queue.close();
           if (current.get(deps.table)?.queue === queue) current.delete(deps.table);
           cleanup();
@@ -165,16 +168,25 @@ export async function startZmqServerWith(
   }
 }
 
-/** The running server each table's `ext.getEndpoints`/`ext.sync` answer for (a restart rebinds). */
-const current = new WeakMap<MethodTable, { endpoints: Endpoints; queue: PubQueue }>();
+/** What the transport's own methods answer with: the server started last on a table. */
+interface Live {
+  endpoints: Endpoints;
+  queue: PubQueue;
+  tails: LogTails;
+  deps: ServerDeps;
+}
+
+/** The running server each table's `ext.*` transport methods answer for (a restart rebinds). */
+const current = new WeakMap<MethodTable, Live>();
 
 /**
  * Puts the transport's own `ext.*` methods on the table (so system.listMethods and XML-RPC know them),
  * unless it already has them; they answer for the server started last on that table.
  */
-function registerExtensions(table: MethodTable, endpoints: Endpoints, queue: PubQueue): void {
-  current.set(table, { endpoints, queue });
-  const live = (): { endpoints: Endpoints; queue: PubQueue } => {
+function registerExtensions(deps: ServerDeps, endpoints: Endpoints, queue: PubQueue, tails: LogTails): void {
+  const table = deps.table;
+  current.set(table, { endpoints, queue, tails, deps });
+  const live = (): Live => {
     const c = current.get(table);
     if (!c) throw new RpcFault(Faults.FAILED, 'the ZeroMQ server is not running');
     return c;
@@ -206,6 +218,50 @@ function registerExtensions(table: MethodTable, endpoints: Endpoints, queue: Pub
         }
         live().queue.pushUrgent({ topic: Topics.sync(token), kind: 'sync', payload: Buffer.alloc(0), time: Date.now() / 1000 });
         return true;
+      },
+    );
+  }
+  if (!table.describe(ExtMethods.tailLog)) {
+    table.register(
+      {
+        name: ExtMethods.tailLog,
+        help:
+          'Return the last bytes of a process log file and the PUB seq they are valid at: a follower shows them, ' +
+          'then the log chunks of its topic with a higher seq\n@param string name\n@param string channel stdout or stderr' +
+          '\n@param int length\n@return struct tail {data (base64), seq, offset, size}',
+        signature: ['struct', 'string', 'string', 'int'],
+      },
+      async (params, ctx) => {
+        const [name, channel, length] = params;
+        if (params.length !== 3 || typeof name !== 'string' || (channel !== 'stdout' && channel !== 'stderr')) {
+          throw new RpcFault(Faults.INCORRECT_PARAMETERS);
+        }
+        const n = tailLength(length);
+        const { tails, deps: d } = live();
+        // Bare names and BAD_NAME exactly as the API resolves them.
+        const info = (await d.table.call('supervisor.getProcessInfo', [name], ctx)) as ProcessInfo;
+        const file = d.logfile({ name: `${info.group}:${info.name}`, channel });
+        if (file === null) throw new RpcFault(Faults.NO_FILE);
+        return tails.child(Topics.processLog(info.group, info.name, channel), file, n);
+      },
+    );
+  }
+  if (!table.describe(ExtMethods.tailMainLog)) {
+    table.register(
+      {
+        name: ExtMethods.tailMainLog,
+        help:
+          'Return the last bytes of the activity log and the PUB seq they are valid at (topic log.main)' +
+          '\n@param int length\n@return struct tail {data (base64), seq, offset, size}',
+        signature: ['struct', 'int'],
+      },
+      async (params) => {
+        if (params.length !== 1) throw new RpcFault(Faults.INCORRECT_PARAMETERS);
+        const n = tailLength(params[0]);
+        const { tails, deps: d } = live();
+        const file = d.logfile('main');
+        if (file === null) throw new RpcFault(Faults.NO_FILE);
+        return tails.main(Topics.mainLog, file, n);
       },
     );
   }

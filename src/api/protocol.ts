@@ -43,7 +43,25 @@ export const ExtMethods = {
   getEndpoints: 'ext.getEndpoints',
   /** (string token) → true: publish one message on topic `sync.<token>` (subscription handshake). */
   sync: 'ext.sync',
+  /**
+   * (string name, string channel, int length) → LogTail: the last `length` bytes of a process's log
+   * file and the seq they are valid at (a follower drops `log` chunks of its topic with seq <= it).
+   */
+  tailLog: 'ext.tailLog',
+  /** (int length) → LogTail: the same for the activity log (topic `log.main`). */
+  tailMainLog: 'ext.tailMainLog',
 } as const;
+
+/** Result of `ext.tailLog` / `ext.tailMainLog`. */
+export interface LogTail {
+  /** The bytes, base64 (a cut may fall inside a UTF-8 character). */
+  data: string;
+  /** Every chunk of the log's topic with seq <= this is in `data` or before it; every later one is not. */
+  seq: number;
+  /** Where `data` starts in the file, and the file's size when it was read. */
+  offset: number;
+  size: number;
+}
 
 /** A control request: exactly one frame from the client's DEALER holding this JSON. */
 export interface ControlRequest {

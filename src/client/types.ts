@@ -50,7 +50,7 @@ export interface Client {
   /** Call an API method (`supervisor.getState`, …). Faults reject with RpcFault; transport problems with ClientError. */
   call(method: string, params?: unknown[]): Promise<unknown>;
   /**
-   * Follow a log from its current end, as `tail -f` does: `onData` gets each new chunk, `onNotice`
+   * Follow a log as `tail -f` does: `onData` gets its last 1024 bytes, then each new chunk; `onNotice`
    * gets notices such as "skipped N bytes". Resolves once following; the function it returns stops.
    */
   followLog(

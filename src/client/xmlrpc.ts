@@ -155,11 +155,18 @@ class XmlRpcClient implements Client {
       // Its own connection, held for as long as the stream runs. Kept-alive on purpose: told
       // `Connection: close`, Supervisor's medusa drops chunking and buffers the endless stream.
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      /**
+       * Ends the stream in any phase: the function followLog resolves to, and what close() calls. A
+       * request still waiting for its response headers is aborted too (an open socket would keep the
+       * process alive), and followLog then rejects.
+       */
       const stop = () => {
+        if (stopped) return;
         stopped = true;
         this.follows.delete(stop);
         req.destroy();
         agent.destroy();
+        if (!following) reject(new ClientError('protocol', `${this.url}: client is closed`));
       };
       const end = (err?: Error) => {
         if (!following || stopped) return;
@@ -169,7 +176,13 @@ class XmlRpcClient implements Client {
         onEnd?.(err);
       };
       const req = http.request({ ...this.requestOptions('GET', path, { Accept: '*/*' }), agent }, (res) => {
+        if (stopped) {
+          res.resume();
+          return;
+        }
         if (res.statusCode !== 200) {
+          stopped = true;
+          this.follows.delete(stop);
           res.resume();
           agent.destroy();
           // Supervisor's http_client prints `<serverurl><path> Cannot read, status code N`.
@@ -178,7 +191,6 @@ class XmlRpcClient implements Client {
           return;
         }
         following = true;
-        this.follows.add(stop);
         res.on('data', (c: Buffer) => {
           if (!stopped) onData(c);
         });
@@ -186,9 +198,13 @@ class XmlRpcClient implements Client {
         res.on('error', (e) => end(e));
         resolve(stop);
       });
+      // From now on close() reaches this stream, answered or not.
+      this.follows.add(stop);
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (following) end(e);
         else if (!stopped) {
+          stopped = true;
+          this.follows.delete(stop);
           agent.destroy();
           reject(connectionError(this.url, e));
         }

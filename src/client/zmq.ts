@@ -5,10 +5,10 @@
  * sequence numbers; a gap on a state topic, a reconnect or a daemon restart loads a new snapshot.
  */
 import { lstatSync } from 'node:fs';
-import { connect as netConnect, type Socket as NetSocket } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { Dealer, Subscriber, curveKeyPair } from 'zeromq';
-import { RpcFault, faultName } from '../api/faults.js';
+import { createRequire } from 'node:module';
+import type { Socket as NetSocket } from 'node:net';
+import type { Dealer, Subscriber } from 'zeromq';
+import { Faults, RpcFault, faultName, isFault } from '../api/faults.js';
 import type { ProcessInfo } from '../api/process-info.js';
 import {
   ExtMethods,
@@ -17,6 +17,7 @@ import {
   isStateTopic,
   protocolErrorName,
   type Endpoints,
+  type LogTail,
   type Snapshot,
 } from '../api/protocol.js';
 import { ClientError, type Client, type ClientOptions, type LogTarget, type StreamMessage } from './types.js';
@@ -38,6 +39,22 @@ export interface ZmqClientOptions extends ClientOptions {
 
 type Target = { kind: 'ipc'; path: string } | { kind: 'tcp'; host: string; port: number };
 
+/**
+ * zeromq through require(): it is CommonJS, and importing it as ESM makes Node pre-parse it for named
+ * exports, which costs a one-shot supervisorctl ~10 ms for nothing.
+ */
+const zmq = createRequire(import.meta.url)('zeromq') as typeof import('zeromq');
+
+/**
+ * How long a call on a connection not yet known to work waits for its reply before the endpoint is
+ * probed. A live daemon answers well within it, so the common case never pays for a probe; a dead one
+ * is reported this much later.
+ */
+const PROBE_AFTER_MS = 50;
+
+/** Bytes of a log shown before following it: Supervisor's `tail_f_producer(request, logfile, 1024)`. */
+export const TAIL_BYTES = 1024;
+
 /** Parses the control URL; throws ClientError('protocol') for anything but ipc:///path or tcp://host:port. */
 function parseUrl(url: string): Target {
   if (url.startsWith('ipc://') && url.length > 6) return { kind: 'ipc', path: url.slice(6) };
@@ -46,19 +63,27 @@ function parseUrl(url: string): Target {
   throw new ClientError('protocol', `${url}: not a ZeroMQ URL (ipc:///path or tcp://host:port)`);
 }
 
-/**
- * A DEALER never reports that nobody listens, so before the first call (and after a lost connection)
- * the client checks the endpoint itself: the ipc socket file must exist and accept a connection, the
- * tcp port must accept one.
- */
-function probe(target: Target, url: string, timeoutMs: number): Promise<void> {
-  if (target.kind === 'ipc') {
-    try {
-      if (!lstatSync(target.path).isSocket()) return Promise.reject(new ClientError('nofile', `${url} no such file`));
-    } catch {
-      return Promise.reject(new ClientError('nofile', `${url} no such file`));
-    }
+/** The ipc socket file must exist (checked at once, before anything is sent). */
+function ipcFileError(target: Target, url: string): ClientError | null {
+  if (target.kind !== 'ipc') return null;
+  try {
+    if (lstatSync(target.path).isSocket()) return null;
+  } catch {
+    // missing: same answer as not a socket
   }
+  return new ClientError('nofile', `${url} no such file`);
+}
+
+/**
+ * A DEALER never reports that nobody listens, so when a first call (or the first after a lost
+ * connection) gets no quick reply the client checks the endpoint itself: the ipc socket file must
+ * exist and accept a connection, the tcp port must accept one.
+ */
+async function probe(target: Target, url: string, timeoutMs: number): Promise<void> {
+  const fileError = ipcFileError(target, url);
+  if (fileError) throw fileError;
+  // node:net only on this slow path: a one-shot command that gets its reply never loads it.
+  const { connect: netConnect } = await import('node:net');
   return new Promise((resolve, reject) => {
     const s: NetSocket =
       target.kind === 'ipc' ? netConnect({ path: target.path }) : netConnect({ host: target.host, port: target.port });
@@ -134,11 +159,17 @@ class Subscription {
 class ZmqClient implements Client {
   readonly url: string;
   private readonly target: Target;
-  private readonly dealer: Dealer;
+  private dealer!: Dealer;
   private readonly security: Record<string, unknown>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  private verified: Promise<void> | null = null;
+  /**
+   * 'unknown': no reply yet on this connection (a call starts the probe timer); 'ok': a reply came
+   * or a probe succeeded. Reset by a lost connection.
+   */
+  private reach: 'unknown' | 'ok' = 'unknown';
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing = false;
   private authError: ClientError | null = null;
   private sendChain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -147,7 +178,8 @@ class ZmqClient implements Client {
   private subReady: Promise<Subscriber> | null = null;
   private readonly subs = new Set<Subscription>();
   private readonly syncWaiters = new Map<string, () => void>();
-  private readonly token = randomBytes(8).toString('hex');
+  /** Names this client's sync topics; unique enough among one daemon's clients (no crypto to load). */
+  private readonly token = `${process.pid.toString(16)}${Date.now().toString(16)}${Math.random().toString(16).slice(2, 10)}`;
   private syncCount = 0;
   private lastSeq = 0;
   private streamWasLost = false;
@@ -159,10 +191,16 @@ class ZmqClient implements Client {
     this.url = opts.displayUrl ?? rawUrl;
     this.target = parseUrl(rawUrl);
     this.security = securityOptions(opts);
-    this.dealer = new Dealer({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.security });
-    this.watch(this.dealer, true);
-    this.dealer.connect(rawUrl);
-    void this.receiveReplies();
+    this.openDealer();
+  }
+
+  /** A fresh DEALER, connected (libzmq connects in the background and queues what is sent). */
+  private openDealer(): void {
+    const dealer = new zmq.Dealer({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.security });
+    this.dealer = dealer;
+    this.watch(dealer, true);
+    dealer.connect(this.rawUrl);
+    void this.receiveReplies(dealer);
   }
 
   /** Failure events of a socket: auth refusal ends everything; a lost connection fails calls in flight. */
@@ -185,7 +223,9 @@ class ZmqClient implements Client {
       if (!established) return;
       established = false;
       if (isControl) {
-        this.verified = null;
+        if (sock !== this.dealer) return;
+        // ok -> unknown: the next call must find out again whether anybody listens.
+        this.reach = 'unknown';
         this.failPending(new ClientError('protocol', `${this.url}: connection lost`));
       } else {
         this.streamLost();
@@ -194,6 +234,7 @@ class ZmqClient implements Client {
   }
 
   private failPending(err: ClientError): void {
+    this.clearProbeTimer();
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       if (p.timer) clearTimeout(p.timer);
@@ -201,9 +242,12 @@ class ZmqClient implements Client {
     }
   }
 
-  private async receiveReplies(): Promise<void> {
+  private async receiveReplies(dealer: Dealer): Promise<void> {
     try {
-      for await (const [frame] of this.dealer) {
+      for await (const [frame] of dealer) {
+        // unknown -> ok: somebody answers, no probe needed on this connection.
+        this.reach = 'ok';
+        this.clearProbeTimer();
         let msg: { id?: unknown; result?: unknown; error?: Record<string, unknown> };
         try {
           msg = JSON.parse(frame!.toString('utf8'));
@@ -218,25 +262,51 @@ class ZmqClient implements Client {
         else p.resolve(msg.result);
       }
     } catch (err) {
-      if (!this.closed) this.failPending(new ClientError('protocol', `${this.url}: ${(err as Error).message}`));
+      if (!this.closed && dealer === this.dealer) this.failPending(new ClientError('protocol', `${this.url}: ${(err as Error).message}`));
     }
   }
 
-  /** Checks reachability once per connection; concurrent callers share the check. */
-  private ensureReachable(): Promise<void> {
-    this.verified ??= probe(this.target, this.url, this.opts.probeTimeoutMs ?? 2000).catch((err) => {
-      this.verified = null;
-      throw err;
-    });
-    return this.verified;
+  private clearProbeTimer(): void {
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  /**
+   * A call went out on a connection not known to work: probe the endpoint unless a reply comes first.
+   * The request is sent at once (no round trip before it); the probe only runs when the answer is slow.
+   */
+  private armProbe(): void {
+    if (this.reach === 'ok' || this.probeTimer || this.probing) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      if (this.reach === 'ok' || this.closed || this.pending.size === 0) return;
+      this.probing = true;
+      probe(this.target, this.url, this.opts.probeTimeoutMs ?? 2000).then(
+        () => {
+          this.probing = false;
+          // unknown -> ok: the endpoint accepts connections; the call is just slow (start with wait…).
+          if (!this.closed) this.reach = 'ok';
+        },
+        (err: ClientError) => {
+          this.probing = false;
+          if (this.closed) return;
+          this.failPending(err);
+          // The requests still queued in the DEALER must never reach a daemon that comes up later.
+          this.dealer.close();
+          this.openDealer();
+        },
+      );
+    }, PROBE_AFTER_MS);
   }
 
   async call(method: string, params: unknown[] = []): Promise<unknown> {
     if (this.closed) throw new ClientError('protocol', `${this.url}: client is closed`);
     if (this.authError) throw this.authError;
-    await this.ensureReachable();
-    // The handshake starts at connect, so a refusal may have come in during the probe.
-    if (this.authError) throw this.authError;
+    if (this.reach !== 'ok') {
+      // A missing socket file is known without waiting: nothing is sent.
+      const fileError = ipcFileError(this.target, this.url);
+      if (fileError) throw fileError;
+    }
     const id = ++this.nextId;
     const text = JSON.stringify({ id, method, params });
     const timeoutMs = this.opts.timeoutMs ?? 0;
@@ -249,6 +319,7 @@ class ZmqClient implements Client {
         }, timeoutMs);
       }
       this.pending.set(id, p);
+      this.armProbe();
       // One send in flight per socket (zeromq.js): queue them.
       this.sendChain = this.sendChain
         .then(() => this.dealer.send(text))
@@ -267,7 +338,7 @@ class ZmqClient implements Client {
   private ensureSubscriber(): Promise<Subscriber> {
     this.subReady ??= (async () => {
       const ep = (await this.call(ExtMethods.getEndpoints)) as Endpoints;
-      const sock = new Subscriber({ linger: 0, receiveHighWaterMark: 0, ...this.security });
+      const sock = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0, ...this.security });
       this.watch(sock, false);
       sock.connect(pubUrlFor(ep.pubsub_endpoint, this.target));
       this.sub = sock;
@@ -477,24 +548,59 @@ class ZmqClient implements Client {
     return stop;
   }
 
+  /**
+   * `tail -f` as Supervisor's /logtail gives it: the last TAIL_BYTES of the file, then what is written
+   * after them. The subscription is made live first, then ext.tailLog reads the file and says at which
+   * seq it did; live chunks up to that seq are in the tail (dropped), later ones are not (shown).
+   */
   async followLog(
     target: LogTarget,
     onData: (chunk: Buffer) => void,
     onNotice?: (text: string) => void,
   ): Promise<() => void> {
     let topic: string;
-    if (target === 'main') topic = Topics.mainLog;
-    else {
+    let tailCall: [string, unknown[]];
+    if (target === 'main') {
+      topic = Topics.mainLog;
+      tailCall = [ExtMethods.tailMainLog, [TAIL_BYTES]];
+    } else {
       // Resolves bare names and reports BAD_NAME exactly as the API does.
       const info = (await this.call('supervisor.getProcessInfo', [target.name])) as ProcessInfo;
       topic = Topics.processLog(info.group, info.name, target.channel);
+      tailCall = [ExtMethods.tailLog, [`${info.group}:${info.name}`, target.channel, TAIL_BYTES]];
     }
-    return this.subscribe([topic], (m) => {
+    // null while the tail is not known yet: messages wait in `held`.
+    let cut: number | null = null;
+    const held: StreamMessage[] = [];
+    const show = (m: StreamMessage): void => {
+      const kind = m.header.kind;
+      // Chunks (and losses) at or before the cut are covered by the tail.
+      if ((kind === 'log' || kind === 'gap') && m.seq <= cut!) return;
+      if (kind === 'log') onData(m.payload);
+      else if (kind === 'skipped') onNotice?.(`skipped ${m.header.bytes} bytes`);
+      else if (kind === 'gap') onNotice?.('skipped output: messages were lost on the way');
+    };
+    const stop = await this.subscribe([topic], (m) => {
       if (m.topic !== topic) return;
-      if (m.header.kind === 'log') onData(m.payload);
-      else if (m.header.kind === 'skipped') onNotice?.(`skipped ${m.header.bytes} bytes`);
-      else if (m.header.kind === 'gap') onNotice?.('skipped output: messages were lost on the way');
+      if (cut === null) held.push(m);
+      else show(m);
     });
+    let tail: Buffer | null = null;
+    try {
+      const t = (await this.call(tailCall[0], tailCall[1])) as LogTail;
+      cut = t.seq;
+      tail = Buffer.from(t.data, 'base64');
+    } catch (err) {
+      // A daemon from before ext.tailLog: follow from the current end, as before.
+      if (isFault(err, Faults.UNKNOWN_METHOD)) cut = 0;
+      else {
+        stop();
+        throw err;
+      }
+    }
+    if (tail?.length) onData(tail);
+    for (const m of held.splice(0)) show(m);
+    return stop;
   }
 
   async close(): Promise<void> {
@@ -503,6 +609,7 @@ class ZmqClient implements Client {
     this.failPending(new ClientError('protocol', `${this.url}: client is closed`));
     for (const s of this.subs) s.closed = true;
     this.subs.clear();
+    this.clearProbeTimer();
     // linger 0: nothing unsent keeps the process alive.
     this.dealer.close();
     this.sub?.close();
@@ -515,7 +622,7 @@ function securityOptions(opts: ZmqClientOptions): Record<string, unknown> {
     const pair =
       opts.curvePublicKey && opts.curveSecretKey
         ? { publicKey: opts.curvePublicKey, secretKey: opts.curveSecretKey }
-        : curveKeyPair();
+        : zmq.curveKeyPair();
     return { curveServerKey: opts.curveServerKey, curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
   if (opts.username) return { plainUsername: opts.username, plainPassword: opts.password ?? '' };

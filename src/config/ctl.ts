@@ -9,10 +9,11 @@ import { ConfigError, type SupervisorctlConfig } from './types.js';
 import { IniParser } from './ini.js';
 import { envExpansions, hostNodeName } from './expand.js';
 import { saneget, type LoadContext } from './context.js';
-import { CTL_DEFAULTS, supervisorctlSection } from './servers.js';
+import { CTL_DEFAULTS, supervisorctlSection } from './ctl-section.js';
 import { findConfigFile } from './search.js';
 
-export { zmqEndpointsForUnixSocket } from './zmq.js';
+// Only what supervisorctl needs: not the server sections, programs, globbing or users' groups.
+export { zmqEndpointsForUnixSocket } from './zmq-paths.js';
 
 /** What `loadCtlConfig` needs; everything defaults to this process's own. */
 export interface CtlLoadOptions {

@@ -2,12 +2,12 @@
  * The value converters of Supervisor 4.2.5 (`supervisor/datatypes.py`), with its exact messages.
  * Each throws ValueError (Python's text); callers add the section suffix and the position.
  */
-import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { pyInt, pyRepr, pyStrip, ValueError } from './pyrepr.js';
 import { shlexTokens } from './shlex.js';
 import { getgrgid, getgrnam, getpwnam, getpwuid } from './users.js';
+import { expandUser, pyDirname } from './paths.js';
 import type { AutoRestart, LogfileSetting } from './types.js';
 
 export { ValueError };
@@ -168,41 +168,7 @@ export function octalType(arg: string): number {
   }
 }
 
-/** `os.path.expanduser`: `~` and `~user` at the start. */
-export function expandUser(p: string, env: Record<string, string | undefined> = process.env): string {
-  if (!p.startsWith('~')) return p;
-  let i = p.indexOf('/', 1);
-  if (i === -1) i = p.length;
-  let home: string;
-  if (i === 1) {
-    home = env.HOME ?? getpwuid(process.getuid?.() ?? 0)?.home ?? homedir();
-  } else {
-    const rec = getpwnam(p.slice(1, i));
-    if (!rec) return p;
-    home = rec.home;
-  }
-  home = home.replace(/\/+$/, '');
-  return (home || '/') + p.slice(i);
-}
-
-/** `os.path.dirname`. */
-export function pyDirname(p: string): string {
-  const i = p.lastIndexOf('/') + 1;
-  let head = p.slice(0, i);
-  if (head && !/^\/+$/.test(head)) head = head.replace(/\/+$/, '');
-  return head;
-}
-
-/** `os.path.join` (no normalisation: './etc' stays './etc'; an absolute part restarts). */
-export function pyJoin(...parts: string[]): string {
-  let out = '';
-  for (const p of parts) {
-    if (p.startsWith('/')) out = p;
-    else if (out === '' || out.endsWith('/')) out += p;
-    else out += '/' + p;
-  }
-  return out;
-}
+export { expandUser, pyDirname, pyJoin } from './paths.js';
 
 function isDir(p: string): boolean {
   try {

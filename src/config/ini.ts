@@ -40,6 +40,8 @@ function pyLines(text: string): string[] {
 
 /** Index where an inline comment starts, or -1: the loop of RawConfigParser._read, round by round. */
 function inlineCommentStart(line: string): number {
+  // Most lines have no comment character at all: skip the rounds (supervisorctl reads every line).
+  if (!line.includes(';') && !line.includes('#')) return -1;
   let start = Infinity;
   let prefixes = new Map(INLINE_COMMENT_PREFIXES.map((p) => [p, -1]));
   while (start === Infinity && prefixes.size) {

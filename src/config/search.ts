@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pyDirname, pyJoin } from './datatypes.js';
+import { pyDirname, pyJoin } from './paths.js';
 
 /**
  * The six paths, in order, as Supervisor spells them: `here = dirname(dirname(argv0))`, then

@@ -1,19 +1,17 @@
 /**
  * Server sections: `[inet_http_server*]` and `[unix_http_server*]` (options.py
- * `server_configs_from_parser`), `[rpcinterface:x]` and `[supervisorctl]`.
+ * `server_configs_from_parser`) and `[rpcinterface:x]`; `[supervisorctl]` is in ctl-section.ts (re-exported).
  */
-import { resolve } from 'node:path';
-import { ConfigError, type HttpServerConfig, type RpcInterfaceConfig, type SupervisorctlConfig } from './types.js';
+import { ConfigError, type HttpServerConfig, type RpcInterfaceConfig } from './types.js';
 import { convert, getConv, saneget, type GetOptions, type LoadContext } from './context.js';
-import { colonSeparatedUserGroup, expandUser, inetAddress, octalType, ValueError } from './datatypes.js';
+import { colonSeparatedUserGroup, inetAddress, octalType, ValueError } from './datatypes.js';
+import { normalizePath } from './paths.js';
+
+export { normalizePath } from './paths.js';
+export { CTL_DEFAULTS, supervisorctlSection } from './ctl-section.js';
 
 /** The factory of Supervisor's own API; any other cannot be loaded (it is Python code). */
 export const MAIN_RPC_FACTORY = 'supervisor.rpcinterface:make_main_rpcinterface';
-
-/** `normalize_path`: `~` expanded, made absolute against `cwd`, normalized. */
-export function normalizePath(p: string, cwd: string, env: Record<string, string | undefined> = process.env): string {
-  return resolve(cwd, expandUser(p, env));
-}
 
 /** `_parse_username_and_password`: both or neither. */
 export function usernameAndPassword(
@@ -93,26 +91,4 @@ export function rpcInterfacesFromParser(ctx: LoadContext): RpcInterfaceConfig[] 
     out.push({ name, factory, extra });
   }
   return out;
-}
-
-/** Defaults of supervisorctl when no file (or no key) says otherwise. */
-export const CTL_DEFAULTS: SupervisorctlConfig = {
-  serverurl: 'http://localhost:9001',
-  username: null,
-  password: null,
-  prompt: 'supervisor',
-  historyFile: null,
-};
-
-/** `[supervisorctl]` as supervisorctl's read_config reads it (`%(here)s` in serverurl and history_file). */
-export function supervisorctlSection(ctx: LoadContext): SupervisorctlConfig {
-  const section = 'supervisorctl';
-  const here = new Map([['here', ctx.here]]);
-  let serverurl = saneget(ctx, section, 'serverurl', CTL_DEFAULTS.serverurl, { expansions: here }).value;
-  if (serverurl.startsWith('unix://')) serverurl = `unix://${normalizePath(serverurl.slice(7), ctx.cwd, ctx.env)}`;
-  const prompt = saneget(ctx, section, 'prompt', CTL_DEFAULTS.prompt).value;
-  const username = saneget(ctx, section, 'username', null as string | null).value;
-  const password = saneget(ctx, section, 'password', null as string | null).value;
-  const history = saneget(ctx, section, 'history_file', null as string | null, { expansions: here }).value;
-  return { serverurl, username, password, prompt, historyFile: history ? normalizePath(history, ctx.cwd, ctx.env) : null };
 }

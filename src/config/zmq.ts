@@ -7,13 +7,11 @@ import { ConfigError, type HttpServerConfig, type ZmqServerConfig } from './type
 import { getConv, saneget, type LoadContext } from './context.js';
 import { colonSeparatedUserGroup, listOfStrings, octalType, ValueError } from './datatypes.js';
 import { normalizePath, usernameAndPassword } from './servers.js';
+import { zmqEndpointsForUnixSocket } from './zmq-paths.js';
+
+export { zmqEndpointsForUnixSocket } from './zmq-paths.js';
 
 const SECTION = 'zmq_server';
-
-/** The endpoints our daemon binds next to a unix socket `path` (`ipc://path.zmq`, `ipc://path.pub.zmq`). */
-export function zmqEndpointsForUnixSocket(path: string): { endpoint: string; pubsubEndpoint: string } {
-  return { endpoint: `ipc://${path}.zmq`, pubsubEndpoint: `ipc://${path}.pub.zmq` };
-}
 
 /** True for 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackHost(host: string): boolean {

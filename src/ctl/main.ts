@@ -2,17 +2,17 @@
  * supervisorctl's entry point (bin/supervisorctl.js calls `main`). It reads the command line and
  * [supervisorctl], then runs one action and exits with its status, or starts an interactive front end.
  * Only what the chosen path needs is imported: the transports by URL scheme, readline for the shell.
+ * The actions and the config reader are imported dynamically and at the same time: for a one-shot
+ * command, module loading is most of its run time. A transport loads only when an action connects
+ * (help needs none).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientOptions } from '../client/types.js';
-import { Controller } from './controller.js';
 import type { Connector, CtlSettings } from './controller.js';
-import { parseCtlArgs, usageText } from './options.js';
 import type { CtlCommandLine } from './options.js';
-import { TerminalIO } from './terminal-io.js';
 
 /** Opens a client through src/client (loaded on first use; it loads only the transport the URL needs). */
 export const connectTransport: Connector = async (url: string, opts: ClientOptions): Promise<Client> => {
@@ -38,8 +38,8 @@ function normalizePath(p: string): string {
 }
 
 /** Reads [supervisorctl] (when a config file is found) and lays the command line over it. */
-async function settingsFor(cl: CtlCommandLine): Promise<CtlSettings> {
-  const { loadCtlConfig } = await import('../config/ctl.js');
+async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('../config/ctl.js')>): Promise<CtlSettings> {
+  const { loadCtlConfig } = await config;
   const loaded = loadCtlConfig({
     ...(cl.configFile !== null && { configFile: cl.configFile }),
     argv0: progname(),
@@ -59,6 +59,10 @@ async function settingsFor(cl: CtlCommandLine): Promise<CtlSettings> {
 
 /** Runs supervisorctl with `argv` (without the program name); resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // The config reader loads while the options and actions do; neither needs the other.
+  const config = import('../config/ctl.js');
+  config.catch(() => {});
+  const { parseCtlArgs, usageText } = await import('./options.js');
   const parsed = parseCtlArgs(argv);
   if (parsed.kind === 'help') {
     process.stdout.write(usageText(progname()));
@@ -68,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   const cl = parsed.options;
   let settings: CtlSettings;
   try {
-    settings = await settingsFor(cl);
+    settings = await settingsFor(cl, config);
   } catch (e) {
     // ConfigError: Supervisor's message (file and line where it has them), never a stack trace.
     return usageError(e instanceof Error ? e.message : String(e));
@@ -79,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** One action, then exit with its status. */
 async function runOnce(settings: CtlSettings, line: string): Promise<number> {
+  const [{ Controller }, { TerminalIO }] = await Promise.all([import('./controller.js'), import('./terminal-io.js')]);
   const io = new TerminalIO();
   const ctl = new Controller(settings, io, connectTransport);
   try {

@@ -17,8 +17,11 @@ import type { PubQueue } from './pub-queue.js';
 const now = (): number => Date.now() / 1000;
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 
-/** Subscribes the queue to the bus; returns the function that unsubscribes it. */
-export function bridgeBus(bus: EventBus, queue: PubQueue): () => void {
+/**
+ * Subscribes the queue to the bus; returns the function that unsubscribes it. `afterChildLog` is told
+ * the topic of each child-output chunk right after it is queued (log tails wait for that moment).
+ */
+export function bridgeBus(bus: EventBus, queue: PubQueue, afterChildLog?: (topic: string) => void): () => void {
   const offs = [
     bus.on('process-state', (e) => {
       const payload: ProcessStatePayload = {
@@ -54,13 +57,15 @@ export function bridgeBus(bus: EventBus, queue: PubQueue): () => void {
       queue.pushUrgent({ topic: Topics.group, kind: 'state', fields: { group: e.group }, payload: json(payload), time: now() });
     }),
     bus.on('output', (e) => {
+      const topic = Topics.processLog(e.group, e.name, e.channel);
       queue.pushLog({
-        topic: Topics.processLog(e.group, e.name, e.channel),
+        topic,
         kind: 'log',
         fields: { name: e.name, group: e.group, pid: e.pid, channel: e.channel },
         payload: e.data,
         time: now(),
       });
+      afterChildLog?.(topic);
     }),
     bus.on('pty-output', (e) => {
       queue.pushLog({

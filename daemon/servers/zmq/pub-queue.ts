@@ -86,6 +86,31 @@ export class PubQueue {
     return { seq: this.seq, topics };
   }
 
+  /**
+   * Resolves, once every log chunk queued on `topic` so far has been sent or dropped, with the last
+   * seq given out at that moment: chunks queued before this call have a seq at or below it, chunks
+   * queued after it a higher one. (A seq is only given at send time, so "now" is not enough.)
+   */
+  settled(topic: string): Promise<number> {
+    let last: OutMessage | undefined;
+    for (let i = this.logs.length - 1; i >= 0; i--) {
+      if (this.logs[i]!.topic === topic) {
+        last = this.logs[i];
+        break;
+      }
+    }
+    if (!last || this.closed) return Promise.resolve(this.seq);
+    const m = last;
+    return new Promise((resolve) => {
+      const told = m.onSent;
+      // Sent: its own seq; dropped (backlog, close): whatever was given out by then.
+      m.onSent = (seq) => {
+        told?.(seq);
+        resolve(seq ?? this.seq);
+      };
+    });
+  }
+
   /** Resolves when nothing is waiting to be sent. */
   idle(): Promise<void> {
     if (!this.pumping && this.pending() === 0) return Promise.resolve();

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,30 @@ test('a missing socket file is nofile, a stale one is refused', async () => {
   assert.ok(existsSync(stale));
   const c = await client(`ipc://${stale}`);
   await rejectsWith(c.call('supervisor.getState'), 'refused');
+});
+
+test('a request refused while nobody listened never reaches a daemon that starts later', async () => {
+  const t = tempDir();
+  cleanups.push(t.remove);
+  const path = join(t.dir, 'late.zmq');
+  const r = spawnSync(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
+  assert.equal(r.signal, 'SIGKILL');
+  const c = await client(`ipc://${path}`);
+  await rejectsWith(c.call('test.echo', ['early']), 'refused');
+  // The daemon comes up at that path: only the request made after it may arrive.
+  rmSync(path);
+  const router = new Router({ linger: 0 });
+  await router.bind(`ipc://${path}`);
+  cleanups.push(() => router.close());
+  const late = c.call('test.echo', ['late']);
+  const [identity, frame] = await router.receive();
+  const req = JSON.parse(frame!.toString());
+  assert.deepEqual(req.params, ['late']);
+  await router.send([identity!, JSON.stringify({ id: req.id, result: 'late' })]);
+  assert.equal(await late, 'late');
 });
 
 test('a tcp port nobody listens on is refused', async () => {

@@ -2,7 +2,7 @@
  * Real parts for the ZeroMQ tests: a small MethodTable that behaves like Supervisor's (faults,
  * INCORRECT_PARAMETERS, a slow method), a real EventBus, temp dirs and a started server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus } from '../../../daemon/events/bus.js';
@@ -13,6 +13,7 @@ import { Faults, RpcFault } from '../../../src/api/faults.js';
 import { ProcessStates, processStateName, type ProcessState } from '../../../src/api/states.js';
 import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { startZmqServerWith, type ZmqServer, type ZmqTuning } from '../../../daemon/servers/zmq.js';
+import type { ServerDeps } from '../../../daemon/servers/types.js';
 
 /** A method table with Supervisor's dispatch rules: unknown → UNKNOWN_METHOD, bad args → INCORRECT_PARAMETERS. */
 export class TestTable implements MethodTable {
@@ -186,6 +187,18 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * ServerDeps.logfile for the harness: an (empty, until a test writes it) file per target in `dir`, so
+ * the log tails of followLog have something to read. Bus events emitted by a test do not write it.
+ */
+function logfileIn(dir: string): ServerDeps['logfile'] {
+  return (target) => {
+    const file = join(dir, target === 'main' ? 'main.log' : `${target.name.replace(':', '-')}-${target.channel}.log`);
+    if (!existsSync(file)) writeFileSync(file, '');
+    return file;
+  };
+}
+
 /** Starts a real server over a FakeSupervisor in a fresh temp dir. */
 export async function startHarness(over: Partial<ZmqServerConfig> = {}, tuning: ZmqTuning = {}): Promise<Harness> {
   const t = tempDir();
@@ -193,7 +206,7 @@ export async function startHarness(over: Partial<ZmqServerConfig> = {}, tuning: 
   const sup = new FakeSupervisor(bus);
   const logger = new MemoryLogger();
   try {
-    const server = await startZmqServerWith(zmqConfig(t.dir, over), { table: sup.table, bus, logger, logfile: () => null }, tuning);
+    const server = await startZmqServerWith(zmqConfig(t.dir, over), { table: sup.table, bus, logger, logfile: logfileIn(t.dir) }, tuning);
     return {
       dir: t.dir,
       bus,

@@ -92,7 +92,7 @@ test('snapshot plus stream equals the real state while changes race the subscrip
   stop();
 });
 
-test('followLog gets a process channel and the main log from their current end', async () => {
+test('followLog gets a process channel and the main log after their (here empty) tails', async () => {
   const { h, c } = await setup();
   const emit = (data: string, channel: 'stdout' | 'stderr' = 'stdout', name = 'web') =>
     h.bus.emit({ kind: 'output', name, group: name, pid: 42, channel, data: Buffer.from(data) });

@@ -95,3 +95,34 @@ test('a notice for a topic with nothing left still goes out; close() drops the r
   assert.equal(q.pending(), 0);
   await q.idle();
 });
+
+test('settled(topic): the seq once the chunks queued on that topic so far are out (sent or dropped)', async () => {
+  const s = gatedSink();
+  const q = new PubQueue(s.sink, { maxLogBytes: 10 });
+  // Nothing queued on the topic: the current position at once.
+  assert.equal(await q.settled('log.a'), 0);
+  q.pushLog(msg('log.a', 'log', 4)); // goes out first (seq 1), its send is held
+  q.pushLog(msg('log.b', 'log', 4));
+  q.pushLog(msg('log.a', 'log', 4));
+  let cut: number | null = null;
+  void q.settled('log.a').then((n) => (cut = n));
+  // Queued after the call: must get a higher seq than the cut.
+  q.pushLog(msg('log.a', 'log', 1));
+  await s.drain(q);
+  const seqs = s.sent.map((f) => [f[0], header(f).seq] as const);
+  assert.deepEqual(seqs, [['log.a', 1], ['log.b', 2], ['log.a', 3], ['log.a', 4]]);
+  assert.equal(cut, 3, 'the last log.a chunk queued before the call');
+
+  // A chunk dropped for the backlog settles with the seq given out when it was dropped.
+  const g = gatedSink();
+  const d = new PubQueue(g.sink, { maxLogBytes: 6 });
+  d.pushLog(msg('log.a', 'log', 4)); // in flight, seq 1
+  d.pushLog(msg('log.a', 'log', 4));
+  let dropped: number | null = null;
+  void d.settled('log.a').then((n) => (dropped = n));
+  d.pushLog(msg('log.b', 'log', 4)); // over the bound: the waiting log.a chunk is dropped
+  d.pushLog(msg('log.b', 'log', 4));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(dropped, 1);
+  await g.drain(d);
+});
