@@ -72,6 +72,14 @@ export class TerminalIO implements CtlIO {
     this.error = opts.error ?? process.stderr;
     this.canPrompt = Boolean(this.input.isTTY);
     this.gate = new Gate(this.output);
+    // `supervisorctl status | head -1`: the reader went away. That is the reader's choice, not an
+    // error of ours: stop quietly (with the status so far) instead of an unhandled-error stack trace.
+    for (const stream of [this.output, this.error]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw err;
+      });
+    }
   }
 
   out(line: string): void {
