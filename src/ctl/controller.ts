@@ -24,6 +24,8 @@ export interface CtlSettings {
   historyFile: string | null;
   /** True in the shell and with -i: `shutdown` and `reload` ask for confirmation. */
   interactive: boolean;
+  /** [supervisorctl] detach_key as written (fg and the console; SUPERVISORCTL_DETACH_KEY wins). */
+  detachKey?: string | null;
 }
 
 /** Opens a Client for a URL (src/client/index.ts `connect` in production, a fake in tests). */
@@ -201,13 +203,14 @@ export class Controller {
   }
 
   /**
-   * The server wants credentials: on a terminal ask for them and run the command once more;
-   * otherwise (or when the retry fails too) report it and exit 1. Supervisor non-interactively also
-   * sent the command a second time; we do not.
+   * The server wants credentials: in an interactive session (the shell, or -i) on a terminal ask
+   * for them and run the command once more; otherwise (a one-shot command, even on a terminal, as
+   * Supervisor's `options.interactive`; or when the retry fails too) report it and exit 1.
+   * Supervisor non-interactively also sent the command a second time; we do not.
    */
   private async authenticate(line: string, retried: boolean): Promise<boolean> {
     this.io.out('Server requires authentication');
-    if (retried || !this.io.canPrompt) {
+    if (retried || !this.io.canPrompt || !this.settings.interactive) {
       this.exitstatus = ExitStatus.GENERIC;
       return false;
     }

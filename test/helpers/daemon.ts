@@ -156,15 +156,19 @@ export class DaemonHandle {
   async call(method: string, params: unknown[] = []): Promise<unknown> {
     if (!this.client) {
       const { connect } = await import('../../src/client/index.js');
-      this.client = await connect(`unix://${this.socketPath}`, { timeoutMs: 30_000 });
+      const fresh = await connect(`unix://${this.socketPath}`, { timeoutMs: 30_000 });
+      // Calls made at once all connect: keep one client, close the others (an open one holds the test up).
+      if (this.client) void fresh.close().catch(() => {});
+      else this.client = fresh;
     }
+    const client = this.client!;
     try {
-      return await this.client.call(method, params);
+      return await client.call(method, params);
     } catch (err) {
       // A transport failure (daemon not up yet, restarting): connect afresh next time.
       if ((err as Error)?.name === 'ClientError') {
-        void this.client.close().catch(() => {});
-        this.client = null;
+        void client.close().catch(() => {});
+        if (this.client === client) this.client = null;
       }
       throw err;
     }

@@ -105,12 +105,17 @@ test('authentication: not on a terminal, print `Server requires authentication`,
   assert.deepEqual(await run(s, 'reread').then((x) => [x.out, x.status]), ['Server requires authentication\n', 1]);
 });
 
-test('authentication: on a terminal, ask Username:/Password: (hidden), then run the command again once', async () => {
+test('authentication: interactive on a terminal, ask Username:/Password: (hidden), then run the command again once', async () => {
   const s = server();
   s.auth = { username: 'u', password: 'p' };
+  // A one-shot command (not -i) never asks, even on a terminal, as Supervisor.
+  const once = new MemoryIO(true);
+  const o = await run(s, 'pid cat', { io: once });
+  assert.deepEqual([o.out, o.status, once.asked.length], ['Server requires authentication\n', 1, 0]);
+
   const io = new MemoryIO(true);
   io.answer('u', 'p');
-  const r = await run(s, 'pid cat', { io });
+  const r = await run(s, 'pid cat', { io, settings: { interactive: true } });
   assert.equal(r.out, 'Server requires authentication\nUsername:Password:\n1000\n');
   assert.deepEqual(io.asked, [
     { prompt: 'Username:', echo: true },
@@ -121,14 +126,14 @@ test('authentication: on a terminal, ask Username:/Password: (hidden), then run 
 
   const wrong = new MemoryIO(true);
   wrong.answer('u', 'bad');
-  const w = await run(s, 'pid', { io: wrong });
+  const w = await run(s, 'pid', { io: wrong, settings: { interactive: true } });
   assert.equal(w.out, 'Server requires authentication\nUsername:Password:\nServer requires authentication\n');
   assert.equal(w.status, 1);
   assert.equal(wrong.asked.length, 2, 'asked once only');
 
   const eof = new MemoryIO(true);
   eof.end();
-  const e = await run(s, 'pid', { io: eof });
+  const e = await run(s, 'pid', { io: eof, settings: { interactive: true } });
   assert.equal(e.status, 1);
 });
 
