@@ -4,16 +4,26 @@
  */
 import { writeSync } from 'node:fs';
 import type { Connector, CtlSettings } from '../src/ctl/controller.js';
+import type { EarlyStart } from './app/early-start.js';
 import { startConsole } from './app/session.js';
 import { guardTerminal } from './term/guard.js';
 import { LEAVE_CONSOLE } from './term/sequences.js';
 
 /** Runs the full-screen console until the user quits; resolves to the exit status. */
-export async function runConsole(opts: { settings: CtlSettings; connect: Connector }): Promise<number> {
+export async function runConsole(opts: { settings: CtlSettings; connect: Connector; early?: EarlyStart }): Promise<number> {
+  const early = opts.early;
   let session;
   try {
-    session = await startConsole({ settings: opts.settings, connect: opts.connect, input: process.stdin, output: process.stdout });
+    session = await startConsole({
+      settings: opts.settings,
+      connect: opts.connect,
+      input: process.stdin,
+      output: process.stdout,
+      ...(early?.sink && { sink: early.sink }),
+    });
   } catch (e) {
+    // The first frame may be up: the terminal goes back before the error is printed.
+    early?.abandon();
     process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
@@ -28,6 +38,7 @@ export async function runConsole(opts: { settings: CtlSettings; connect: Connect
     process as unknown as Parameters<typeof guardTerminal>[1],
     (line) => writeSync(2, line + '\n'),
   );
+  early?.release();
   const code = await s.done;
   unguard();
   // Everything is closed; should a library still hold the event loop, do not hang the shell.

@@ -1,14 +1,40 @@
 /**
- * The console's entry point, loaded lazily by src/ctl/main.ts on a terminal. It only picks the
- * implementation: the esbuild bundle (dist/ui/console.bundle.js, ~0.5 s faster to start because Ink's
- * hundreds of files load as one) when it was built, else the compiled modules.
+ * The console's entry point, loaded lazily by src/ctl/main.ts on a terminal. It paints the first frame
+ * and starts connecting at once (app/early-start.ts), then loads the implementation: the esbuild bundle
+ * (dist/ui/console.bundle.js, ~0.5 s faster to start because Ink's hundreds of files load as one) when
+ * it was built, else the compiled modules.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Connector, CtlSettings } from '../src/ctl/controller.js';
+import { startEarly, type EarlyStart } from './app/early-start.js';
+
+/** What runConsole is given; `early` is set once the first frame is painted. */
+export interface ConsoleOptions {
+  settings: CtlSettings;
+  connect: Connector;
+  early?: EarlyStart;
+}
 
 interface ConsoleImpl {
-  runConsole(opts: { settings: CtlSettings; connect: Connector }): Promise<number>;
+  runConsole(opts: ConsoleOptions): Promise<number>;
+}
+
+/**
+ * Imports `href` with `fetch` hidden: yoga-layout (Ink's layout engine) decodes its WebAssembly with
+ * fetch() when there is one, and merely asking for Node's fetch loads undici, ~70-100 ms of the start.
+ * Without it yoga decodes the same bytes synchronously.
+ */
+async function importWithoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const g = globalThis as { fetch?: unknown };
+  const own = Object.getOwnPropertyDescriptor(g, 'fetch');
+  if (!own?.configurable) return load();
+  Object.defineProperty(g, 'fetch', { value: undefined, configurable: true, writable: true, enumerable: false });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(g, 'fetch', own);
+  }
 }
 
 async function loadImpl(): Promise<ConsoleImpl> {
@@ -16,16 +42,24 @@ async function loadImpl(): Promise<ConsoleImpl> {
   // Inside the bundle import.meta.url is the bundle itself: then the bundled code is used directly.
   const useBundle =
     bundle.href !== import.meta.url && process.env.SUPERVISORCTL_CONSOLE_UNBUNDLED !== '1' && existsSync(fileURLToPath(bundle));
-  if (useBundle) return (await import(bundle.href)) as ConsoleImpl;
-  return import('./console.js');
+  if (useBundle) return importWithoutFetch(() => import(bundle.href) as Promise<ConsoleImpl>);
+  return importWithoutFetch(() => import('./console.js'));
 }
 
 /** Runs the full-screen console (ConsoleModule in src/ctl/main.ts); resolves to the exit status. */
-export async function runConsole(opts: { settings: CtlSettings; connect: Connector }): Promise<number> {
+export async function runConsole(opts: ConsoleOptions): Promise<number> {
   // React and Ink run about twice as fast in production mode; set before they load.
   // (Through a variable: the bundler replaces the literal expression with a constant.)
   const env = process.env;
   env.NODE_ENV ??= 'production';
-  const impl = await loadImpl();
-  return impl.runConsole(opts);
+  // Called again inside the bundle: the first frame is on screen already.
+  const early = opts.early ?? startEarly(opts.settings, opts.connect);
+  let impl: ConsoleImpl;
+  try {
+    impl = await loadImpl();
+  } catch (e) {
+    early.abandon();
+    throw e;
+  }
+  return impl.runConsole({ ...opts, connect: early.connect, early });
 }

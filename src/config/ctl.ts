@@ -61,6 +61,8 @@ export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
     messages: [],
   };
   const ctl = supervisorctlSection(ctx);
+  // Our extension (Python's supervisorctl ignores unknown keys): taken literally, no %(x)s expansion.
+  ctl.detachKey = saneget(ctx, 'supervisorctl', 'detach_key', null as string | null, { expand: false }).value;
   const messages: string[] = [];
   const key = 'supervisor.ctl_factory';
   for (const section of parser.sectionNames()) {

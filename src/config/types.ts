@@ -161,6 +161,11 @@ export interface SupervisorctlConfig {
   password: string | null;
   prompt: string;
   historyFile: string | null;
+  /**
+   * `detach_key` (our extension): the key that leaves an attached pty program, as written (`^]`,
+   * `ctrl-a`); checked where it is used (ui/detach-key.ts). Absent or null: the default, Ctrl-].
+   */
+  detachKey?: string | null;
 }
 
 export interface RpcInterfaceConfig {

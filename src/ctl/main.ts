@@ -54,6 +54,7 @@ async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('..
     // -r works here (Supervisor 4.2.5 parses it and then ignores it).
     historyFile: cl.historyFile !== null ? normalizePath(cl.historyFile) : c.historyFile,
     interactive: cl.interactive,
+    detachKey: c.detachKey ?? null,
   };
 }
 

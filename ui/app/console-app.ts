@@ -11,6 +11,7 @@ import { Controller, type Connector, type CtlSettings } from '../../src/ctl/cont
 import { parseKeys, keyId, type Key } from '../term/keys.js';
 import { sanitize, stripSgr } from '../term/text.js';
 import { RowCache, type Row } from '../state/rows.js';
+import { OutputRows } from '../state/output-rows.js';
 import type { LogBuffer, LogEntry } from '../state/log-buffer.js';
 import type { Store } from '../state/store.js';
 import { SORT_KEYS, groupRowKey, namespecOf, type AppState, type Mode, type OutputPane, type Proc } from '../state/types.js';
@@ -20,10 +21,17 @@ import type { Feed } from '../data/feed.js';
 import { CaptureIO } from './capture-io.js';
 import { BINDINGS, indexBindings, type Scope } from './keymap.js';
 import { computeLayout, type Layout } from './layout.js';
+import { placeColumns, type PlacedColumn } from '../components/columns.js';
+import { filterTag, tableHeading } from '../components/screen-text.js';
+import type { Theme } from '../theme.js';
 import { editLine, emptyEdit } from './line-edit.js';
 
 /** Signals offered by the picker, most used first. */
 export const SIGNALS = ['HUP', 'INT', 'QUIT', 'KILL', 'TERM', 'USR1', 'USR2', 'STOP', 'CONT', 'WINCH'] as const;
+
+/** How long a footer message stays when no key is pressed (ms); errors stay longer. */
+const MESSAGE_MS = 5000;
+const ERROR_MESSAGE_MS = 10000;
 
 /** Most lines a command pane keeps (tail -f can run for hours). */
 const MAX_OUTPUT_LINES = 5000;
@@ -87,8 +95,44 @@ export class ConsoleApp {
   /** The table rows under the current filter, sort and folding. */
   rows(): Row[] {
     const s = this.state;
-    return this.rowCache.get(s.procs, s.procsVersion, s.ui, s.now);
+    return this.rowCache.get(s.procs, s, s.ui, s.now);
   }
+
+  /** The table's columns at this width (the name column fits the longest name). */
+  tableColumns(): PlacedColumn[] {
+    this.rows();
+    const key = `${this.state.cols}|${this.rowCache.longestName}`;
+    if (key !== this.columnsKey) {
+      this.columnsKey = key;
+      this.columns = placeColumns(this.state.cols, Math.max(8, this.rowCache.longestName));
+    }
+    return this.columns;
+  }
+
+  private columnsKey = '';
+  private columns: PlacedColumn[] = [];
+
+  /** The table's heading row, and whether the active filter fit on it (else the footer shows it). */
+  tableHeading(theme: Theme): { text: string; placed: boolean } {
+    const s = this.state;
+    this.rows();
+    const tag = s.ui.filter ? filterTag(s.ui.filter, this.rowCache.processCount, s.procs.size) : null;
+    return tableHeading(s, this.tableColumns(), s.ui.focus === 'table', theme, tag);
+  }
+
+  /** How many processes are RUNNING (the header's count), recounted only when states changed. */
+  runningCount(): number {
+    const s = this.state;
+    if (s.procsVersion !== this.runningKey) {
+      this.runningKey = s.procsVersion;
+      this.running = 0;
+      for (const p of s.procs.values()) if (p.info.state === ProcessStates.RUNNING) this.running++;
+    }
+    return this.running;
+  }
+
+  private runningKey = -1;
+  private running = 0;
 
   layout(): Layout {
     const s = this.state;
@@ -102,7 +146,7 @@ export class ConsoleApp {
     const rows = this.rows();
     if (!rows.length) return -1;
     const ui = this.state.ui;
-    let i = ui.selected ? rows.findIndex((r) => r.key === ui.selected) : -1;
+    let i = ui.selected ? this.rowCache.indexOf(ui.selected) : -1;
     if (i === -1) {
       i = Math.min(this.lastIndex, rows.length - 1);
       ui.selected = rows[i]!.key;
@@ -141,6 +185,14 @@ export class ConsoleApp {
   panePage(): number {
     return Math.max(1, this.layout().paneRows - 1);
   }
+
+  /** The `:` command output's rows, wrapped at the terminal's width (empty without one). */
+  outputRows(): readonly string[] {
+    const out = this.state.ui.output;
+    return out ? this.wrappedOutput.get(out, this.state.cols) : [];
+  }
+
+  private readonly wrappedOutput = new OutputRows();
 
   /** The log buffer of the selected process (following it from now on). */
   selectedLog(): LogBuffer | null {
@@ -197,7 +249,10 @@ export class ConsoleApp {
     if (this.attaching || this.exited) return;
     for (const k of parseKeys(data)) {
       if (this.exited || this.attaching) break;
+      // The footer's message was read: the next key clears it (unless that key sets a new one).
+      const shown = this.state.ui.message;
       this.handleKey(k);
+      if (shown && this.state.ui.message === shown) this.state.ui.message = null;
     }
     this.deps.store.flush();
   }
@@ -295,7 +350,7 @@ export class ConsoleApp {
       void this.complete(mode);
       return;
     }
-    mode.hint = '';
+    mode.hint = [];
     editLine(mode.edit, k);
   }
 
@@ -313,15 +368,15 @@ export class ConsoleApp {
     if (hits.length === 1) {
       const text = before.slice(0, before.length - word.length) + hits[0]!;
       mode.edit = { text: text + mode.edit.text.slice(mode.edit.cursor), cursor: text.length };
-      mode.hint = '';
+      mode.hint = [];
     } else if (hits.length > 1) {
       // Extend to the common prefix and list the choices.
       let common = hits[0]!.trimEnd();
       for (const h of hits) while (!h.startsWith(common)) common = common.slice(0, -1);
       const text = before.slice(0, before.length - word.length) + common;
       mode.edit = { text: text + mode.edit.text.slice(mode.edit.cursor), cursor: text.length };
-      mode.hint = hits.map((h) => h.trim()).join('  ');
-    } else mode.hint = '(no match)';
+      mode.hint = hits.map((h) => h.trim());
+    } else mode.hint = ['(no match)'];
     this.deps.store.flush();
   }
 
@@ -376,14 +431,34 @@ export class ConsoleApp {
     this.state.ui.mode = m;
   }
 
+  /**
+   * Shows `text` in the footer until the next key or for a few seconds (errors a little longer), so a
+   * result like "Detached from repl" does not linger over later screens.
+   */
   message(text: string, level: 'info' | 'error' = 'info'): void {
-    this.state.ui.message = { text, level };
+    const m = { text, level };
+    this.state.ui.message = m;
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(
+      () => {
+        this.messageTimer = null;
+        if (this.state.ui.message !== m) return;
+        this.state.ui.message = null;
+        this.deps.store.changed();
+      },
+      level === 'error' ? ERROR_MESSAGE_MS : MESSAGE_MS,
+    );
+    // A message never keeps the process alive.
+    this.messageTimer.unref?.();
     this.deps.store.changed();
   }
+
+  private messageTimer: NodeJS.Timeout | null = null;
 
   exit(code: number): void {
     if (this.exited) return;
     this.exited = true;
+    if (this.messageTimer) clearTimeout(this.messageTimer);
     this.deps.onExit(code);
   }
 
@@ -401,7 +476,7 @@ export class ConsoleApp {
   }
 
   openCommand(): void {
-    this.setMode({ kind: 'command', edit: emptyEdit(), history: -1, hint: '' });
+    this.setMode({ kind: 'command', edit: emptyEdit(), history: -1, hint: [] });
   }
 
   openFilter(): void {
@@ -514,7 +589,7 @@ export class ConsoleApp {
   scrollPane(delta: number): void {
     const ui = this.state.ui;
     if (ui.output) {
-      const max = Math.max(0, ui.output.lines.length - this.layout().paneRows);
+      const max = Math.max(0, this.outputRows().length - this.layout().paneRows);
       const up = delta === -Infinity ? max : delta === Infinity ? 0 : ui.output.scroll - delta;
       ui.output.scroll = Math.max(0, Math.min(max, up));
       return;
@@ -691,10 +766,11 @@ export class ConsoleApp {
     if (!out) return;
     // Output of `tail` is program output: only SGR may reach the screen.
     const clean = sanitize(text, this.state.colour);
+    const before = out.scroll > 0 ? this.outputRows().length : 0;
     out.lines.push(error && this.state.colour ? `\x1b[31m${clean}\x1b[0m` : clean);
-    if (out.lines.length > MAX_OUTPUT_LINES) out.lines.splice(0, out.lines.length - MAX_OUTPUT_LINES);
-    // Scrolled up: stay on the same lines while new ones arrive.
-    if (out.scroll > 0) out.scroll++;
+    if (out.lines.length > MAX_OUTPUT_LINES) out.dropped += out.lines.splice(0, out.lines.length - MAX_OUTPUT_LINES).length;
+    // Scrolled up: stay on the same rows while new ones arrive (a long line adds several).
+    if (out.scroll > 0) out.scroll += Math.max(0, this.outputRows().length - before);
     this.deps.store.changed();
   }
 
@@ -726,7 +802,7 @@ export class ConsoleApp {
       this.message('A command is still running (Ctrl-C stops it)', 'error');
       return;
     }
-    const pane: OutputPane = { title: line, lines: [], scroll: 0, running: true, interrupts: new Set() };
+    const pane: OutputPane = { title: line, lines: [], dropped: 0, scroll: 0, running: true, interrupts: new Set() };
     ui.output = pane;
     ui.focus = 'log';
     this.deps.store.flush();

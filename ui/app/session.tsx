@@ -20,6 +20,7 @@ import { PtyViewer } from '../data/pty-view.js';
 import { resolveDetachKey } from '../detach-key.js';
 import { Store } from '../state/store.js';
 import type { AppState } from '../state/types.js';
+import { initialState } from '../state/initial.js';
 import { FrameSink, type TerminalOut } from '../term/frame-sink.js';
 import { ENTER_CONSOLE, LEAVE_CONSOLE } from '../term/sequences.js';
 import { makeTheme, wantsColour } from '../theme.js';
@@ -37,7 +38,14 @@ export interface SessionOptions extends SessionTerminal {
   env?: Record<string, string | undefined>;
   hostname?: string;
   feed?: FeedOptions;
+  /**
+   * The frame sink of a first frame already painted (ui/main.ts, before Ink loaded): the terminal is
+   * in the console's screen and the sink knows what is on it, so only the rows that differ are redrawn.
+   */
+  sink?: FrameSink;
 }
+
+export { initialState };
 
 export interface ConsoleSession {
   /** Resolves with the exit status once the terminal is restored. */
@@ -50,38 +58,6 @@ export interface ConsoleSession {
   quit(code?: number): void;
   /** Gives the terminal back at once, synchronously (signal and crash handlers). */
   restoreNow(): void;
-}
-
-/** The state a session starts from. */
-export function initialState(o: { cols: number; rows: number; url: string; host: string; colour: boolean; detachKey: number }): AppState {
-  return {
-    cols: o.cols,
-    rows: o.rows,
-    conn: 'connecting',
-    connError: null,
-    daemon: { url: o.url, host: o.host, identification: '', version: '', pid: 0, statename: '', statecode: -99, startedAt: null },
-    procs: new Map(),
-    procsVersion: 0,
-    statsSeen: false,
-    ui: {
-      focus: 'table',
-      selected: null,
-      scrollTop: 0,
-      collapsed: new Set(),
-      filter: '',
-      sort: 'name',
-      reverse: false,
-      layout: 'split',
-      mode: { kind: 'normal' },
-      message: null,
-      output: null,
-      log: { channel: 'both', follow: true, anchor: null, wrap: false, search: '' },
-      preview: true,
-    },
-    colour: o.colour,
-    detachKey: o.detachKey,
-    now: Date.now(),
-  };
 }
 
 /** Starts a console session; rejects (terminal untouched) when no client can be opened for the URL. */
@@ -103,9 +79,7 @@ export async function startConsole(o: SessionOptions): Promise<ConsoleSession> {
       detachKey,
     }),
   );
-  if (warnings.length) store.state.ui.message = { text: warnings.join('; '), level: 'error' };
-
-  const sink = new FrameSink(output);
+  const sink = o.sink ?? new FrameSink(output);
   const changed = (): void => store.changed();
   const feed = new Feed(client, store, o.feed);
   const logs = new LogManager(client, changed, { colour });
@@ -196,13 +170,18 @@ export async function startConsole(o: SessionOptions): Promise<ConsoleSession> {
     },
   });
 
-  output.write(ENTER_CONSOLE);
+  if (warnings.length) app.message(warnings.join('; '), 'error');
+  if (!o.sink) output.write(ENTER_CONSOLE);
   ink = render(<ConsoleView app={app} theme={theme} />, {
     stdout: sink as unknown as NodeJS.WriteStream,
     // Keys are read by us (raw, coalesced input handled in one place); Ink gets a silent stdin.
     stdin: new PassThrough() as unknown as NodeJS.ReadStream,
     stderr: new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream,
     debug: true,
+    // Ink's plain-text output path: the rows are joined as they are, with no cell grid rebuilt and
+    // re-encoded on every frame (that was 70% of a frame's cost). Every row is one pre-cut line
+    // (components/line.tsx), so the text in reading order is exactly the screen.
+    isScreenReaderEnabled: true,
     exitOnCtrlC: false,
     patchConsole: false,
   });

@@ -44,18 +44,19 @@ export function ConsoleView({ app, theme }: { app: ConsoleApp; theme: Theme }): 
   }
   app.syncViewer();
   const help = s.ui.mode.kind === 'help';
+  const heading = layout.tableRows > 0 && !help ? app.tableHeading(theme) : null;
   return (
     <Box flexDirection="column" width={s.cols} height={s.rows}>
-      <Header state={s} theme={theme} />
+      <Header state={s} theme={theme} running={app.runningCount()} />
       {help ? (
         <HelpScreen state={s} theme={theme} height={layout.bodyRows} />
       ) : (
         <>
-          {layout.tableRows > 0 && <ProcessTable app={app} theme={theme} height={layout.tableRows} />}
+          {heading && <ProcessTable app={app} theme={theme} height={layout.tableRows} heading={heading.text} />}
           {layout.paneRows > 0 && <LowerPane app={app} theme={theme} height={layout.paneRows} />}
         </>
       )}
-      <Footer state={s} theme={theme} />
+      <Footer state={s} theme={theme} filterHere={heading !== null && !heading.placed} />
     </Box>
   );
 }

@@ -5,6 +5,7 @@
 import React from 'react';
 import type { ConsoleApp } from '../app/console-app.js';
 import type { LogEntry } from '../state/log-buffer.js';
+import type { PtyScreen } from '../pty/screen.js';
 import { namespecOf, type AppState } from '../state/types.js';
 import type { Theme } from '../theme.js';
 import { fit, highlight, stripSgr, truncate, wrapRows } from '../term/text.js';
@@ -37,6 +38,21 @@ export function logRows(
   return out.reverse();
 }
 
+/**
+ * The rows of a pty program's screen shown in a pane of `height` x `width` (cropped, never scaled). A
+ * full-screen program (top, vim, htop: see PtyScreen.fullScreen) is shown from its top-left corner,
+ * where such programs put their summary and headings. A line-oriented one (a shell, a REPL) writes
+ * downwards: the pane follows its cursor line, keeping it in view.
+ */
+export function previewRows(scr: PtyScreen, height: number, width: number, colour: boolean): string[] {
+  let top = 0;
+  if (!scr.fullScreen) {
+    const cur = scr.cursor();
+    top = Math.max(0, Math.min(cur.y - height + 1, scr.rows - height));
+  }
+  return scr.lines(top, height, width, colour, true);
+}
+
 function pad(lines: string[], height: number): string[] {
   while (lines.length < height) lines.push('');
   return lines;
@@ -47,8 +63,10 @@ export function LowerPane({ app, theme, height }: { app: ConsoleApp; theme: Them
   const ui = s.ui;
   if (ui.output) {
     const o = ui.output;
-    const end = o.lines.length - o.scroll;
-    const body = o.lines.slice(Math.max(0, end - height), end).map((l) => truncate(l, s.cols));
+    // Classic supervisorctl text: wrapped, never cut.
+    const all = app.outputRows();
+    const end = all.length - o.scroll;
+    const body = all.slice(Math.max(0, end - height), end);
     const status = o.running ? theme.warn('running… Ctrl-C stops') : 'done · Esc closes · j/k scroll';
     return (
       <>
@@ -73,11 +91,7 @@ export function LowerPane({ app, theme, height }: { app: ConsoleApp; theme: Them
     const key = detachKeyName(s.detachKey);
     let body: string[];
     if (view.status === 'live' && view.screen) {
-      const scr = view.screen;
-      const cur = scr.cursor();
-      // Show the part of the program's screen around its cursor when the pane is smaller.
-      const top = Math.max(0, Math.min(cur.y - height + 1, scr.rows - height));
-      body = scr.lines(Math.max(0, top), height, s.cols, s.colour, true);
+      body = previewRows(view.screen, height, s.cols, s.colour);
     } else body = [theme.dim(view.status === 'error' ? ` cannot show the screen: ${view.error}` : ' attaching…')];
     return (
       <>

@@ -1,6 +1,6 @@
 /**
- * The process table: a heading row (column titles, the sort key marked, the filter shown) and only the
- * rows that fit (virtualised: 1,000 processes cost what 30 do).
+ * The process table: a heading row (column titles, the sort key marked, the filter on its right side) and
+ * only the rows that fit (virtualised: 1,000 processes cost what 30 do).
  */
 import React from 'react';
 import type { ConsoleApp } from '../app/console-app.js';
@@ -8,22 +8,8 @@ import type { Row } from '../state/rows.js';
 import type { AppState } from '../state/types.js';
 import type { Theme } from '../theme.js';
 import { fit, truncate } from '../term/text.js';
-import { groupCell, placeColumns, procCell, type ColumnId, type PlacedColumn } from './columns.js';
+import { groupCell, procCell, type PlacedColumn } from './columns.js';
 import { Line } from './line.js';
-
-const SORT_COLUMN: Record<string, ColumnId> = { name: 'name', state: 'state', cpu: 'cpu', mem: 'mem', uptime: 'uptime' };
-
-/** The heading row of the table. */
-export function tableHeading(s: AppState, cols: PlacedColumn[], focused: boolean, theme: Theme): string {
-  const ui = s.ui;
-  const titles = cols.map((c) => {
-    let t = c.title;
-    if (SORT_COLUMN[ui.sort] === c.id) t += ui.reverse ? '↑' : '↓';
-    if (c.id === 'name' && ui.filter) t += ` /${ui.filter}`;
-    return fit(t, c.cells, c.align);
-  });
-  return theme.bar(fit(titles.join(' '), s.cols), focused);
-}
 
 /** One row's text; the selected row is drawn inverse, rows are greyed while reconnecting. */
 export function rowText(r: Row, s: AppState, cols: PlacedColumn[], selected: boolean, theme: Theme): string {
@@ -46,16 +32,13 @@ export function rowText(r: Row, s: AppState, cols: PlacedColumn[], selected: boo
   return truncate(line, s.cols);
 }
 
-export function ProcessTable({ app, theme, height }: { app: ConsoleApp; theme: Theme; height: number }): React.JSX.Element {
+export function ProcessTable({ app, theme, height, heading }: { app: ConsoleApp; theme: Theme; height: number; heading: string }): React.JSX.Element {
   const s = app.state;
   const rows = app.rows();
   const top = app.tableTop();
   const sel = app.selectedIndex();
-  let longest = 8;
-  for (const r of rows) longest = Math.max(longest, r.kind === 'group' ? r.group.length + 6 : r.proc.name.length + (r.depth ? 2 : 0));
-  const cols = placeColumns(s.cols, longest);
+  const cols = app.tableColumns();
   const visible = rows.slice(top, top + height);
-  const focused = s.ui.focus === 'table';
   const empty =
     rows.length === 0
       ? s.procs.size === 0
@@ -64,7 +47,7 @@ export function ProcessTable({ app, theme, height }: { app: ConsoleApp; theme: T
           : ' no processes configured'
         : ` no process matches "${s.ui.filter}" (Esc clears the filter)`
       : null;
-  const lines: React.JSX.Element[] = [<Line key="heading" text={tableHeading(s, cols, focused, theme)} />];
+  const lines: React.JSX.Element[] = [<Line key="heading" text={heading} />];
   if (empty) lines.push(<Line key="empty" text={theme.dim(empty)} />);
   visible.forEach((r, i) => lines.push(<Line key={r.key} text={rowText(r, s, cols, top + i === sel, theme)} />));
   for (let i = lines.length - 1; i < height; i++) lines.push(<Line key={`pad${i}`} text="" />);

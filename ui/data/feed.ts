@@ -193,6 +193,7 @@ export class Feed {
     info.statename = p.statename;
     info.pid = p.pid;
     this.s.procsVersion++;
+    this.s.statesVersion++;
     this.store.changed();
     // Description, exit status and start time come from getProcessInfo.
     this.markDirty(key);
@@ -205,6 +206,7 @@ export class Feed {
     }
     this.s.statsSeen = true;
     this.s.procsVersion++;
+    this.s.statsVersion++;
     this.store.changed();
   }
 
@@ -320,14 +322,43 @@ export class Feed {
     };
   }
 
+  /**
+   * Takes a fresh list. Known processes are updated in place (the cached row list keeps pointing at
+   * them, so it is rebuilt only when what it depends on changed); new ones are added, gone ones dropped.
+   */
   private replaceAll(infos: ProcessInfo[]): void {
     const next = new Map<string, Proc>();
+    let members = infos.length !== this.s.procs.size;
+    let states = false;
     for (const info of infos) {
       const key = `${info.group}:${info.name}`;
-      next.set(key, this.toProc(info, this.s.procs.get(key)));
+      const old = this.s.procs.get(key);
+      if (old) states = this.updateProc(old, info) || states;
+      else members = true;
+      next.set(key, old ?? this.toProc(info, undefined));
     }
     this.s.procs = next;
+    this.bump(members, states);
+  }
+
+  /** Copies fresh info into `proc`; true when its state or start time changed (the row order may). */
+  private updateProc(proc: Proc, info: ProcessInfo): boolean {
+    const fresh = this.toProc(info, proc);
+    // The daemon's times are whole seconds: a start within a second of the known one is the same start
+    // (keeping it stops uptimes from jittering between refreshes).
+    const sameStart = Math.abs(proc.startedAt - fresh.startedAt) < 1000 && (proc.startedAt === 0) === (fresh.startedAt === 0);
+    const moved = proc.info.state !== fresh.info.state || !sameStart;
+    proc.info = fresh.info;
+    if (!sameStart) proc.startedAt = fresh.startedAt;
+    proc.pty = fresh.pty;
+    return moved;
+  }
+
+  /** Tells the views that procs changed, and how (the finer versions of AppState). */
+  private bump(members: boolean, states: boolean): void {
     this.s.procsVersion++;
+    if (members) this.s.membersVersion++;
+    if (states) this.s.statesVersion++;
     this.store.changed();
   }
 
@@ -355,14 +386,13 @@ export class Feed {
       const infos = await Promise.all(
         keys.map((k) => this.client.call('supervisor.getProcessInfo', [k]).catch(() => null) as Promise<ProcessInfo | null>),
       );
+      let states = false;
       for (const info of infos) {
         if (!info) continue;
-        const key = `${info.group}:${info.name}`;
-        const old = this.s.procs.get(key);
-        if (old) this.s.procs.set(key, this.toProc(info, old));
+        const old = this.s.procs.get(`${info.group}:${info.name}`);
+        if (old) states = this.updateProc(old, info) || states;
       }
-      this.s.procsVersion++;
-      this.store.changed();
+      this.bump(false, states);
     } catch {
       // The next state message or health check tries again.
     }

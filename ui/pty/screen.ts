@@ -50,8 +50,23 @@ export class PtyScreen {
   private cell: IBufferCell | undefined;
 
   /** Makes a screen of `cols` x `rows` (after loadTerminal() resolved to `Terminal`). */
+  /**
+   * The program drew with absolute cursor positioning (CUP, erase display) and has not scrolled since:
+   * how full-screen programs that stay on the main screen (procps top) paint.
+   */
+  private drawn = false;
+
   constructor(Terminal: TerminalClass, cols: number, rows: number) {
     this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), allowProposedApi: true, scrollback: 0 });
+    const draws = (): boolean => {
+      this.drawn = true;
+      return false; // xterm still does the work
+    };
+    this.term.parser.registerCsiHandler({ final: 'H' }, draws);
+    this.term.parser.registerCsiHandler({ final: 'f' }, draws);
+    this.term.parser.registerCsiHandler({ final: 'J' }, draws);
+    // Output that scrolls the screen is line-oriented (a shell, a REPL, a log).
+    this.term.onScroll(() => (this.drawn = false));
   }
 
   /** A screen of `cols` x `rows`, loading the terminal emulator first if needed. */
@@ -75,8 +90,22 @@ export class PtyScreen {
   /** Clears everything and feeds a serialized screen (from ext.ptyAttach). */
   reset(cols: number, rows: number, screen: string, done?: () => void): void {
     this.term.reset();
+    // The serializer moves the cursor relatively, so a replay shows no CUP; but it includes the daemon's
+    // scrollback: a screen that replays without scrolling never scrolled, as a full-screen program's.
+    this.drawn = true;
     if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(Math.max(1, cols), Math.max(1, rows));
     this.term.write(screen, done);
+  }
+
+  /**
+   * True for a full-screen program (top, vim, less: it shows the alternate screen, or paints the main
+   * screen in place), as opposed to one that writes line after line (a shell, a REPL).
+   */
+  get fullScreen(): boolean {
+    const b = this.term.buffer.active;
+    if (b.type === 'alternate') return true;
+    // On the main screen: painted in place, down to the last row (top); else it writes line by line.
+    return this.drawn && (b.getLine(b.viewportY + this.term.rows - 1)?.translateToString(true) ?? '') !== '';
   }
 
   /** The cursor, in screen coordinates. */

@@ -94,19 +94,57 @@ export function buildRows(procs: Iterable<Proc>, q: RowQuery, now: number): Row[
   return blocks.flatMap((b) => b.rows);
 }
 
-/** A cache of buildRows keyed on everything it depends on. */
+/** The versions of AppState a row list depends on (see AppState). */
+export interface RowVersions {
+  membersVersion: number;
+  statesVersion: number;
+  statsVersion: number;
+}
+
+/**
+ * A cache of buildRows keyed on what the rows depend on, and nothing more: a state change re-sorts only
+ * when the sort or the filter looks at states, a stats sample only under a CPU or memory sort. Rows point
+ * at the (mutable) Proc objects, so the cells they draw are always current.
+ */
 export class RowCache {
   private key = '';
   private rows: Row[] = [];
+  private index = new Map<string, number>();
+  private longest = 0;
+  private matching = 0;
 
-  get(procs: Map<string, Proc>, procsVersion: number, q: RowQuery, now: number): Row[] {
+  get(procs: Map<string, Proc>, v: RowVersions, q: RowQuery, now: number): Row[] {
+    const byState = q.sort === 'state' || q.sort === 'uptime' || q.filter.trim() !== '';
+    const byStats = q.sort === 'cpu' || q.sort === 'mem';
     // Uptime order changes with the clock only at whole seconds; other keys ignore it.
     const clock = q.sort === 'uptime' ? Math.floor(now / 1000) : 0;
-    const key = `${procsVersion}|${q.filter}|${q.sort}|${q.reverse}|${[...q.collapsed].join(',')}|${clock}`;
+    const key = [v.membersVersion, byState ? v.statesVersion : '', byStats ? v.statsVersion : '', q.filter, q.sort, q.reverse, [...q.collapsed].join(','), clock].join('|');
     if (key !== this.key) {
       this.key = key;
       this.rows = buildRows(procs.values(), q, now);
+      this.index = new Map(this.rows.map((r, i) => [r.key, i]));
+      this.longest = 0;
+      this.matching = 0;
+      for (const r of this.rows) {
+        this.longest = Math.max(this.longest, r.kind === 'group' ? r.group.length + 6 : r.proc.name.length + (r.depth ? 2 : 0));
+        this.matching += r.kind === 'proc' ? 1 : r.collapsed ? r.procs.length : 0;
+      }
     }
     return this.rows;
+  }
+
+  /** Position of the row `key` in the last list, or -1. */
+  indexOf(key: string): number {
+    return this.index.get(key) ?? -1;
+  }
+
+  /** Processes in the last list (those in folded groups included). */
+  get processCount(): number {
+    return this.matching;
+  }
+
+  /** Cells the widest name cell of the last list needs. */
+  get longestName(): number {
+    return this.longest;
   }
 }

@@ -50,7 +50,8 @@ export type Mode =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; edit: LineEdit }
   | { kind: 'search'; edit: LineEdit }
-  | { kind: 'command'; edit: LineEdit; history: number; hint: string }
+  /** `hint`: what Tab found (several completions, or `(no match)`), listed beside the line. */
+  | { kind: 'command'; edit: LineEdit; history: number; hint: string[] }
   | { kind: 'confirm'; question: string; onYes: () => void }
   | { kind: 'signal'; index: number; target: string; label: string }
   | { kind: 'ask'; prompt: string; echo: boolean; edit: LineEdit; resolve: (answer: string | null) => void }
@@ -60,6 +61,8 @@ export type Mode =
 export interface OutputPane {
   title: string;
   lines: string[];
+  /** Lines dropped from the front of `lines` so far (it keeps the newest MAX_OUTPUT_LINES). */
+  dropped: number;
   /** Rows scrolled up from the bottom. */
   scroll: number;
   running: boolean;
@@ -88,6 +91,7 @@ export interface UiState {
   reverse: boolean;
   layout: 'split' | 'log' | 'table';
   mode: Mode;
+  /** The footer's last result; it goes away on the next key or after a few seconds. */
   message: { text: string; level: 'info' | 'error' } | null;
   output: OutputPane | null;
   log: LogView;
@@ -102,8 +106,16 @@ export interface AppState {
   connError: string | null;
   daemon: DaemonInfo;
   procs: Map<string, Proc>;
-  /** Bumped whenever `procs` changes (row lists are cached on it). */
+  /** Bumped whenever anything in `procs` changes. */
   procsVersion: number;
+  /**
+   * Finer versions, so that derived values (the row list, the running count) are rebuilt only when
+   * what they depend on changed: `membersVersion` when processes come or go (or are replaced by new
+   * objects), `statesVersion` when a state or start time changes, `statsVersion` on a stats sample.
+   */
+  membersVersion: number;
+  statesVersion: number;
+  statsVersion: number;
   statsSeen: boolean;
   ui: UiState;
   colour: boolean;

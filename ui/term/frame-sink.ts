@@ -14,6 +14,18 @@ export interface TerminalOut {
   readonly rows?: number;
 }
 
+/**
+ * `line` without trailing blanks that draw nothing: each line is painted after an erase, so plain spaces
+ * at its end only cost bytes. Spaces still inside a style (an inverse selection bar) are kept: only
+ * those after the last reset (or in a line with no SGR at all) go.
+ */
+export function trimEnd(line: string): string {
+  if (!line.endsWith(' ')) return line;
+  const esc = line.lastIndexOf('\x1b[');
+  if (esc !== -1 && !/^\x1b\[0?m/.test(line.slice(esc))) return line;
+  return line.trimEnd();
+}
+
 export class FrameSink extends Writable {
   /** The lines currently on screen (what the terminal shows), or null after invalidate(). */
   private shown: string[] | null = null;
@@ -67,13 +79,13 @@ export class FrameSink extends Writable {
     if (full) out += CLEAR_SCREEN;
     const n = Math.max(lines.length, prev.length);
     for (let i = 0; i < n && i < this.rows; i++) {
-      const line = lines[i] ?? '';
+      const line = trimEnd(lines[i] ?? '');
       if (!full && line === prev[i]) continue;
       if (full && line === '') continue;
       // Erase first: erasing after a full-width line would clear its last cell (pending wrap).
       out += cursorTo(i + 1) + ERASE_LINE + line;
     }
-    this.shown = lines.slice();
+    this.shown = lines.map(trimEnd);
     if (!out) return;
     const bytes = SYNC_BEGIN + out + SYNC_END;
     this.bytesWritten += Buffer.byteLength(bytes);

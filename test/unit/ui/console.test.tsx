@@ -102,10 +102,43 @@ describe('console: table', () => {
     assert.ok(row(lines, 'worker_0'));
     assert.match(lines[lines.length - 1]!, /Filter: work/);
     r.keys.type('\r');
-    lines = await r.term.waitForText('NAME↓ /work');
+    lines = await r.term.waitForText('/work  2 of 4');
     r.keys.type('\x1b');
     lines = await r.term.waitFor((_t, l) => row(l, 'web') !== '', 'filter cleared');
     assert.ok(row(lines, 'cron'));
+    await quit(r);
+  });
+
+  it("bug: the filter cut the NAME heading (NAME↓ /tick…); it goes to the heading's right side, or the footer", async () => {
+    const procs = [{ name: 'ticker' }, { name: 'web' }];
+    const r = await rig(procs, { cols: 80, rows: 24 });
+    await r.term.waitForText('ticker');
+    r.keys.type('/ticker\r');
+    let lines = await r.term.waitFor((_t, l) => row(l, 'web') === '', 'web filtered out');
+    const heading = lineWith(lines, 'STATE');
+    assert.match(heading, /^NAME↓\s+STATE\b/);
+    assert.match(heading, /\/ticker  1 of 2\s*$/);
+    await quit(r);
+    // At 60 columns the titles take the whole row: the footer shows the filter instead.
+    const narrow = await rig(procs, { cols: 60, rows: 20 });
+    await narrow.term.waitForText('ticker');
+    narrow.keys.type('/ticker\r');
+    lines = await narrow.term.waitFor((_t, l) => /^\/ticker \(Esc clears\)/.test(l[l.length - 1]!), 'filter in the footer');
+    assert.doesNotMatch(lineWith(lines, 'STATE'), /ticker/);
+    await quit(narrow);
+  });
+
+  it('bug: footer messages stayed until Esc; the next key clears them', async () => {
+    const r = await rig(DEMO);
+    await r.term.waitForText('worker_1');
+    r.keys.type('o');
+    await r.term.waitForText('Sorted by state');
+    r.keys.type('j');
+    await r.term.waitFor((_t, l) => !l[l.length - 1]!.includes('Sorted by') && l[l.length - 1]!.includes('help'), 'message gone, hints back');
+    // It also goes by itself: no key at all.
+    r.session.app.message('Detached from repl');
+    await r.term.waitForText('Detached from repl');
+    await r.term.waitFor((_t, l) => !l[l.length - 1]!.includes('Detached'), 'message expired', 8000);
     await quit(r);
   });
 
@@ -274,6 +307,24 @@ describe('console: actions', () => {
     await r.term.waitForText('LOG cron');
     await quit(r);
   });
+
+  it('bug: command output and completions were cut at the right edge; output wraps, completions end in …', async () => {
+    const long = 'Exited too quickly (process log may have details) and then some more words to pass eighty columns';
+    const r = await rig([{ name: 'cron', state: ProcessStates.FATAL, description: long }, { name: 'web' }, { name: 'worker_00', group: 'backend' }, { name: 'worker_01', group: 'backend' }, { name: 'colors', group: 'backend' }], { cols: 80, rows: 24 });
+    await r.term.waitForText('worker_01');
+    r.keys.type(':status\r');
+    const lines = await r.term.waitForText(':status  done');
+    // The description goes on on the next row instead of being cut.
+    const at = lines.findLastIndex((l) => /^cron\s+FATAL/.test(l));
+    assert.ok(at > 0, 'status line of cron');
+    assert.match(lines[at]! + lines[at + 1]!, /some more words to pass eighty columns/);
+    r.keys.type('\x1b:restart backend:\t');
+    const footer = (await r.term.waitFor((_t, l) => /backend:\*/.test(l[l.length - 1]!), 'completions listed')).at(-1)!;
+    assert.ok(footer.length <= 80);
+    // The entry that does not fit whole ends in … instead of being cut off mid-name.
+    assert.match(footer, /backend:\w*…\s*$/);
+    await quit(r);
+  });
 });
 
 describe('console: log pane', () => {
@@ -332,6 +383,62 @@ describe('console: log pane', () => {
 });
 
 describe('console: pty programs', () => {
+  it('bug: the preview of top showed only process rows at 80x24; full-screen programs show their top rows', async () => {
+    const r = await rig([{ name: 'top', pty: true }, { name: 'shell', pty: true }], { cols: 80, rows: 24 });
+    // top draws on the alternate screen: summary and headings first, the cursor left at the bottom.
+    const rows = Array.from({ length: 23 }, (_v, i) => (i === 0 ? 'top - 12:00:00 up 1 day' : i === 1 ? '  PID USER  %CPU COMMAND' : `process ${i}`));
+    r.client.ptyScreens.set('top:top', '\x1b[?1049h\x1b[H' + rows.join('\r\n') + '\r\n');
+    // A shell writes downwards: its prompt (the cursor line) is at the bottom, older lines scrolled off
+    // (the daemon's screen keeps them, and the attach replays them).
+    const out = Array.from({ length: 30 }, (_v, i) => `output ${i}`);
+    r.client.ptyScreens.set('shell:shell', out.join('\r\n') + '\r\n$ ');
+    // The preview may have attached before the screens above were set: show the log, then the screen again.
+    await r.term.waitForText('SCREEN shell');
+    r.keys.type('p');
+    await r.term.waitForText('LOG shell');
+    r.keys.type('p');
+    let lines = await r.term.waitFor((_t, l) => l.some((x) => x.startsWith('$')), 'shell prompt visible');
+    assert.ok(lines.some((l) => l.startsWith('output 29')));
+    assert.ok(!lines.some((l) => l === 'output 10'), 'the older lines scrolled out');
+    r.keys.type('j');
+    lines = await r.term.waitForText('top - 12:00:00');
+    assert.ok(lines.some((l) => l.startsWith('  PID USER')), 'headings shown');
+    assert.ok(!lines.some((l) => l.startsWith('process 22')), 'cropped at the bottom');
+    // procps top stays on the main screen: it homes the cursor and repaints every row in place,
+    // leaving the cursor at the bottom. Still its top rows.
+    r.client.pty('top', '\x1b[?1049l\x1b[H' + rows.map((l) => l.replace('12:00:00', '12:00:02') + '\x1b[K').join('\r\n') + '\r\nlast row');
+    lines = await r.term.waitForText('top - 12:00:02');
+    assert.ok(lines.some((l) => l.startsWith('  PID USER')), 'headings shown on the main screen too');
+    await quit(r);
+  });
+
+  it('takes detach_key from the ctl settings (the environment still wins)', async () => {
+    const term = new FakeTerminal(100, 30);
+    const keys = new FakeKeyboard();
+    const client = new FakeClient([{ name: 'shell', pty: true }]);
+    const session = await startConsole({
+      settings: { ...settingsFor(client.url), detachKey: 'ctrl-a' },
+      connect: async () => client,
+      input: keys,
+      output: term,
+      env: {},
+      hostname: 'testhost',
+    });
+    const r = { term, keys, client, session };
+    open.push(r);
+    await term.waitForText('f/Enter attach (Ctrl-A detaches)');
+    keys.type('f');
+    await term.waitFor((t) => t.includes('shell screen') && !t.includes('fakesup@'), 'attached');
+    keys.type('\x1d');
+    await until(() => client.ptyInput.join('') === '\x1d', 'Ctrl-] goes to the program');
+    keys.type('\x01');
+    await term.waitForText('Detached from shell');
+    await quit(r);
+    const env = await rig([{ name: 'shell', pty: true }], { env: { SUPERVISORCTL_DETACH_KEY: '^B' } });
+    await env.term.waitForText('(Ctrl-B detaches)');
+    await quit(env);
+  });
+
   it('previews the selected pty program and attaches with f until the detach key', async () => {
     const r = await rig([...DEMO, { name: 'shell', pty: true }]);
     await r.term.waitForText('worker_1');
@@ -349,6 +456,9 @@ describe('console: pty programs', () => {
     await r.term.waitForText('program output');
     r.keys.type('\x1d');
     await r.term.waitForText('Detached from shell');
+    r.keys.type('?');
+    await r.term.waitFor((t) => t.includes('HELP') && !t.includes('Detached from shell'), 'help without the old message');
+    r.keys.type('q');
     assert.equal(r.term.term.modes.applicationCursorKeysMode, false);
     assert.equal(r.term.term.modes.bracketedPasteMode, false);
     assert.equal(r.term.term.modes.mouseTrackingMode, 'none');

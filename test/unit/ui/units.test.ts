@@ -116,6 +116,14 @@ describe('detach key', () => {
     assert.equal(resolveDetachKey({ SUPERVISORCTL_DETACH_KEY: 'nope' }, {}, (w) => warnings.push(w)), DEFAULT_DETACH_KEY);
     assert.match(warnings[0]!, /SUPERVISORCTL_DETACH_KEY: invalid detach key 'nope'/);
   });
+
+  it('reads the ctl settings (detachKey) and names [supervisorctl] detach_key when it is bad', () => {
+    const warnings: string[] = [];
+    assert.equal(resolveDetachKey({}, { detachKey: 'ctrl-]' }), 0x1d);
+    assert.equal(resolveDetachKey({}, { detachKey: null }), DEFAULT_DETACH_KEY);
+    assert.equal(resolveDetachKey({}, { detachKey: 'F12' }, (w) => warnings.push(w)), DEFAULT_DETACH_KEY);
+    assert.deepEqual(warnings, ["[supervisorctl] detach_key: invalid detach key 'F12' (expected ctrl-<key>, e.g. ctrl-] or ^A)"]);
+  });
 });
 
 function proc(name: string, group: string, state: number, cpu = 0): Proc {
