@@ -57,6 +57,10 @@ class ChildOutput implements OutputChannel {
           maxbytes: cfg.maxbytes,
           backups: cfg.backups,
           highWaterMark: extras.highWaterMark,
+          // Child output is the hot path: regular files are written at once while the writer keeps up.
+          direct: true,
+          // Many programs never write to one of their channels: no descriptor for them until they do.
+          lazy: true,
           onError: (m) => this.logger.error(`${pyRepr(this.proc.name)} ${this.channel} log: ${m}`),
         })
       : null;

@@ -11,6 +11,15 @@
  *   false once more than `highWaterMark` bytes wait; `onDrain` callbacks run when it is back under
  *   half of that. Chunks are never dropped on a write error: they are retried (1 s apart) while the
  *   caller stays paused, so a full disk blocks the child instead of losing its output.
+ * - `direct` (queued mode plus a fast path, for child logs): a chunk of at most `highWaterMark` bytes
+ *   for a regular file, arriving while nothing waits, is written at once with fs.writeSync, as
+ *   Python's supervisord does. A round trip through the thread pool per chunk costs more than the
+ *   write into the page cache; pipes and devices, a non-empty queue and a failed write still take the
+ *   queued path, so a slow reader or a full disk never blocks the daemon.
+ * - `lazy`: a regular file is opened (created) at construction, reopen() and remove() as always, but
+ *   its descriptor is closed again until the first write. A program that never writes then holds no
+ *   descriptor, and every fork() of the daemon copies, and every exec() of a child closes, two fewer
+ *   per program. Once written to, the file stays open.
  */
 import * as fs from 'node:fs';
 import { osErrorText } from './py-format.js';
@@ -24,6 +33,10 @@ export interface RotatingFileOptions {
   sync?: boolean;
   /** Queued mode: write() returns false above this many waiting bytes. Default 1 MiB. */
   highWaterMark?: number;
+  /** Queued mode: write chunks to a regular file synchronously while nothing waits (see above). */
+  direct?: boolean;
+  /** Keep a regular file closed until its first write (see above). */
+  lazy?: boolean;
   /** Called with a one-line message when an I/O error happens (once per run of failures). */
   onError?: (message: string) => void;
 }
@@ -47,6 +60,8 @@ export class RotatingFile {
   readonly maxbytes: number;
   readonly backups: number;
   private readonly sync: boolean;
+  private readonly direct: boolean;
+  private readonly lazy: boolean;
   private readonly hwm: number;
   private readonly onError: (message: string) => void;
 
@@ -76,9 +91,12 @@ export class RotatingFile {
     this.maxbytes = Math.max(0, opts.maxbytes);
     this.backups = Math.max(0, opts.backups);
     this.sync = opts.sync ?? false;
+    this.direct = opts.direct ?? false;
+    this.lazy = opts.lazy ?? false;
     this.hwm = opts.highWaterMark ?? 1 << 20;
     this.onError = opts.onError ?? ((m) => process.stderr.write(`supervisord: ${m}\n`));
     this.openBase('a');
+    this.park();
   }
 
   /** Bytes accepted but not yet written (always 0 in sync mode). */
@@ -117,6 +135,7 @@ export class RotatingFile {
       else this.queue.push({ buf, off: 0, done });
       return !this.needDrain;
     }
+    if (this.direct && this.writeDirect(buf, done)) return !this.needDrain;
     this.queue.push({ buf, off: 0, done });
     this.queued += buf.length;
     this.pump();
@@ -149,6 +168,7 @@ export class RotatingFile {
       this.report((e as Error).message);
     }
     this.pump();
+    this.park();
   }
 
   /** Deletes the file (ENOENT is fine) and leaves the writer without a file until reopen(). Throws on failure. */
@@ -175,6 +195,7 @@ export class RotatingFile {
     this.retire();
     this.openBase('a');
     this.pump();
+    this.park();
   }
 
   /** Writes everything pending, then closes the file. */
@@ -298,6 +319,52 @@ export class RotatingFile {
     }
     if (!this.special) this.size += off;
     this.rotateIfFull();
+  }
+
+  /**
+   * The `direct` fast path: writes the chunk now when nothing waits and the file is a regular one.
+   * True when it took the chunk (written, or its unwritten rest queued after a failed write); false
+   * leaves the whole chunk to the queued path (over the high-water mark, a special file, a busy queue).
+   */
+  private writeDirect(buf: Buffer, done?: () => void): boolean {
+    if (buf.length > this.hwm || this.special) return false;
+    if (this.writing || this.retryTimer || this.queue.length > 0) return false;
+    if (this.fd === null) {
+      // Parked (lazy) or lost: open it now; a failure is the queue's to report and retry.
+      try {
+        this.openBase('a');
+      } catch {
+        return false;
+      }
+    }
+    const fd = this.fd;
+    if (fd === null || this.special) return false;
+    let off = 0;
+    try {
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch {
+      // The queue retries (and reports) whatever is left, with the producer paused as usual.
+    }
+    this.size += off;
+    if (off < buf.length) {
+      this.queue.push({ buf, off, done });
+      this.queued += buf.length - off;
+      if (this.queued > this.hwm) this.needDrain = true;
+      this.pump();
+      return true;
+    }
+    this.errorReported = false;
+    this.rotateIfFull();
+    // As in the queued path, `done` runs after write() has returned, never inside it.
+    if (done) queueMicrotask(done);
+    return true;
+  }
+
+  /** `lazy`: close an idle regular file's descriptor; the next write opens the path again. */
+  private park(): void {
+    if (!this.lazy || this.special || this.fd === null || this.writing || this.queue.length > 0) return;
+    closeQuietly(this.fd);
+    this.fd = null;
   }
 
   private isIdle(): boolean {

@@ -47,7 +47,8 @@ export function searchPath(
 
 function tryStat(p: string): Stats | null {
   try {
-    return statSync(p);
+    // A PATH entry without the name is the common case: answered without building an exception.
+    return statSync(p, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }

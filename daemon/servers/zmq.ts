@@ -1,9 +1,10 @@
 /**
  * The ZeroMQ transport of the daemon (DESIGN.md "ZeroMQ", docs/protocol.md): a ROUTER for control
  * requests over the one method table, a PUB for state and log events from the bus, both secured the
- * same way (ipc file mode/owner, PLAIN via ZAP, or CURVE).
+ * same way (ipc file mode/owner, PLAIN via ZAP, or CURVE). The PUB is an XPUB, which subscribers
+ * cannot tell apart from a PUB: it also reports which topics are subscribed (zmq/subscriptions.ts).
  */
-import { Context, Publisher, Router } from 'zeromq';
+import { Context, Router, XPublisher } from 'zeromq';
 import type { ZmqServerConfig } from '../../src/config/types.js';
 import { ExtMethods, MAX_REQUEST_BYTES, PROTOCOL_VERSION, Topics, type Endpoints, type Snapshot } from '../../src/api/protocol.js';
 import { Faults, RpcFault } from '../../src/api/faults.js';
@@ -16,6 +17,7 @@ import { planSecurity } from './zmq/security.js';
 import { startZapHandler, type ZapHandler } from './zmq/zap.js';
 import { PubQueue, type SeqCapture } from './zmq/pub-queue.js';
 import { bridgeBus } from './zmq/bus-bridge.js';
+import { SubscriptionTracker } from './zmq/subscriptions.js';
 import { serveControl } from './zmq/control.js';
 import { LogTails, tailLength } from './zmq/log-tail.js';
 
@@ -40,7 +42,7 @@ export interface ZmqServer extends RunningServer {
 
 /** Binds `sock` at `ep`; ipc files are bound privately and get their mode and owner first. */
 async function bindEndpoint(
-  sock: Router | Publisher,
+  sock: Router | XPublisher,
   ep: ParsedEndpoint,
   config: ZmqServerConfig,
   boundPaths: string[],
@@ -116,7 +118,8 @@ export async function startZmqServerWith(
     cleanups.push(() => router.close());
     const controlUrl = await bindEndpoint(router, control, config, boundPaths);
 
-    const pub = new Publisher({
+    // XPUB: a PUB that also tells which topics are subscribed (log chunks nobody follows are not sent).
+    const pub = new XPublisher({
       context,
       linger: 0,
       sendHighWaterMark: tuning.pubHighWaterMark ?? 10000,
@@ -127,12 +130,16 @@ export async function startZmqServerWith(
 
     const endpoints: Endpoints = { endpoint: controlUrl, pubsub_endpoint: pubsubUrl, protocol: PROTOCOL_VERSION };
 
-    const queue = new PubQueue((frames) => pub.send(frames), {
+    const subscriptions = new SubscriptionTracker(pub);
+    const queue = new PubQueue((frames) => {
+      subscriptions.noteSend();
+      return pub.send(frames);
+    }, {
       maxLogBytes: tuning.maxLogBacklogBytes ?? 8 * 1024 * 1024,
       onError: (err) => deps.logger.warn(`zmq: publish failed: ${(err as Error).message}`),
     });
     const tails = new LogTails(queue);
-    const unbridge = bridgeBus(deps.bus, queue, (topic) => tails.chunkQueued(topic));
+    const unbridge = bridgeBus(deps.bus, queue, (topic) => tails.chunkQueued(topic), (topic) => subscriptions.wants(topic));
 
     registerExtensions(deps, endpoints, queue, tails);
     const dispatch = async (method: string, params: unknown[], ctx: RpcContext): Promise<unknown> =>

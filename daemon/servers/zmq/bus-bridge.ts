@@ -20,8 +20,15 @@ const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 /**
  * Subscribes the queue to the bus; returns the function that unsubscribes it. `afterChildLog` is told
  * the topic of each child-output chunk right after it is queued (log tails wait for that moment).
+ * `wants` says whether a log topic (child output, activity log) has a subscriber: chunks of a topic
+ * nobody follows are not queued at all (state, stats and pty messages always are).
  */
-export function bridgeBus(bus: EventBus, queue: PubQueue, afterChildLog?: (topic: string) => void): () => void {
+export function bridgeBus(
+  bus: EventBus,
+  queue: PubQueue,
+  afterChildLog?: (topic: string) => void,
+  wants: (topic: string) => boolean = () => true,
+): () => void {
   const offs = [
     bus.on('process-state', (e) => {
       const payload: ProcessStatePayload = {
@@ -58,6 +65,11 @@ export function bridgeBus(bus: EventBus, queue: PubQueue, afterChildLog?: (topic
     }),
     bus.on('output', (e) => {
       const topic = Topics.processLog(e.group, e.name, e.channel);
+      if (!wants(topic)) {
+        // Nobody follows this log: libzmq would drop the chunk; a tail waiting for it still reads now.
+        afterChildLog?.(topic);
+        return;
+      }
       queue.pushLog({
         topic,
         kind: 'log',
@@ -81,6 +93,7 @@ export function bridgeBus(bus: EventBus, queue: PubQueue, afterChildLog?: (topic
       queue.pushUrgent({ topic: STATS_TOPIC, kind: 'stats', payload: json(e.payload), time: now() });
     }),
     bus.on('mainlog', (e) => {
+      if (!wants(Topics.mainLog)) return;
       queue.pushLog({ topic: Topics.mainLog, kind: 'log', payload: Buffer.from(e.text), time: now() });
     }),
   ];

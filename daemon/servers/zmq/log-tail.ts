@@ -3,9 +3,10 @@
  * together with the PUB sequence number they are valid at, so that a follower shows the tail and
  * then exactly the live chunks after it (`tail -f` starting like Supervisor's /logtail).
  *
- * When is a read "at" a seq? A chunk's `output` bus event comes after its bytes are in the file, and
- * the child-log writer has at most one write in flight, whose events all come in one synchronous run
- * when it completes. So the file holds exactly the bytes of the events emitted so far whenever that
+ * When is a read "at" a seq? A chunk's `output` bus event comes after its bytes are in the file: the
+ * child-log writer either writes a chunk at once and emits its event a microtask later (before the next
+ * chunk is read), or has at most one queued write in flight, whose events all come in one synchronous
+ * run when it completes. So the file holds exactly the bytes of the events emitted so far whenever that
  * writer is between writes. Two such moments are used:
  * - a log with output going: inside the handler of its next chunk (the write just completed, the next
  *   one not started); the chunks of the same run still to come are in the file too, so the seq is taken

@@ -35,7 +35,7 @@ test('ctl: [supervisorctl] values, %(here)s, unix paths normalised, include igno
   const r = loadCtlConfig({ configFile: join(dir, 'sd.conf'), env: TEST_ENV });
   assert.deepEqual(r, {
     file: join(dir, 'sd.conf'),
-    ctl: { serverurl: `unix://${join(dir, 's.sock')}`, username: 'u', password: '/root', prompt: 'mysv', historyFile: join(dir, 'hist') },
+    ctl: { serverurl: `unix://${join(dir, 's.sock')}`, username: 'u', password: '/root', prompt: 'mysv', historyFile: join(dir, 'hist'), detachKey: null },
     messages: [],
   });
   const tilde = loadCtlConfig({ configFile: join(dir, 'sd.conf'), env: { HOME: '/home/me' } });
@@ -90,3 +90,8 @@ function writeAndReturn(path: string, text: string): Record<string, never> {
   writeFileSync(path, text);
   return {};
 }
+
+test('ctl: detach_key (our extension) is taken literally', () => {
+  const dir = writeTree({ 'sd.conf': '[supervisorctl]\ndetach_key = ^%(x)s\n' });
+  assert.equal(loadCtlConfig({ configFile: join(dir, 'sd.conf'), env: TEST_ENV }).ctl.detachKey, '^%(x)s');
+});

@@ -323,3 +323,158 @@ test('sync mode: bytes are in the file when write() returns, and rotation applie
     rmTemp(dir);
   }
 });
+
+/** The paths this process has open (its /proc/self/fd links). */
+function openPaths(): string[] {
+  return fs.readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return '';
+    }
+  });
+}
+
+test('direct: a chunk for a regular file is in the file when write() returns; done runs after', async () => {
+  const dir = mkTemp('direct');
+  try {
+    const base = path.join(dir, 'a.log');
+    const f = new RotatingFile(base, { maxbytes: 0, backups: 0, direct: true });
+    const seen: string[] = [];
+    assert.equal(f.write(Buffer.from('one '), () => seen.push('one')), true);
+    assert.equal(fs.readFileSync(base, 'utf8'), 'one ');
+    assert.equal(f.pending, 0);
+    assert.equal(seen.length, 0, 'done never runs inside write()');
+    f.write(Buffer.from('two'), () => seen.push('two'));
+    await Promise.resolve();
+    assert.deepEqual(seen, ['one', 'two']);
+    await f.close();
+    assert.equal(fs.readFileSync(base, 'utf8'), 'one two');
+  } finally {
+    rmTemp(dir);
+  }
+});
+
+test('direct: rotation happens after the chunk that reaches maxbytes, as in the queued mode', async () => {
+  const dir = mkTemp('direct');
+  try {
+    const base = path.join(dir, 'a.log');
+    const f = new RotatingFile(base, { maxbytes: 100, backups: 2, direct: true });
+    f.write(Buffer.alloc(90, 'a'));
+    f.write(Buffer.alloc(50, 'b'));
+    assert.equal(fs.readFileSync(`${base}.1`, 'utf8'), 'a'.repeat(90) + 'b'.repeat(50));
+    assert.equal(fs.statSync(base).size, 0);
+    f.write(Buffer.from('c'));
+    await f.close();
+    assert.equal(fs.readFileSync(base, 'utf8'), 'c');
+  } finally {
+    rmTemp(dir);
+  }
+});
+
+test('direct: a chunk over the high-water mark is queued and pauses the producer; order is kept', async () => {
+  const dir = mkTemp('direct');
+  try {
+    const base = path.join(dir, 'a.log');
+    const f = new RotatingFile(base, { maxbytes: 0, backups: 0, highWaterMark: 1024, direct: true });
+    assert.equal(f.write(Buffer.alloc(100, 'a')), true);
+    assert.equal(f.pending, 0);
+    assert.equal(f.write(Buffer.alloc(4096, 'b')), false);
+    // Behind: later small chunks queue up behind the big one instead of overtaking it.
+    f.write(Buffer.from('c'));
+    assert.equal(f.pending, 4097);
+    let drained = 0;
+    f.onDrain(() => drained++);
+    await waitFor(() => drained === 1, 'drain');
+    await f.flush();
+    assert.equal(f.write(Buffer.from('d')), true);
+    assert.equal(f.pending, 0, 'direct again once the queue is empty');
+    await f.close();
+    assert.equal(fs.readFileSync(base, 'utf8'), 'a'.repeat(100) + 'b'.repeat(4096) + 'cd');
+  } finally {
+    rmTemp(dir);
+  }
+});
+
+test('direct: a pipe still goes through the queue', async () => {
+  const dir = mkTemp('direct-fifo');
+  const fifo = path.join(dir, 'fifo');
+  const out = path.join(dir, 'out');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = spawn('sh', ['-c', `cat "${fifo}" > "${out}"`], { stdio: 'ignore' });
+  try {
+    const f = new RotatingFile(fifo, { maxbytes: 0, backups: 0, direct: true, lazy: true });
+    assert.equal(f.isSpecial, true);
+    f.write(Buffer.from('through the pipe\n'));
+    assert.equal(f.pending, 17);
+    await f.close();
+    await new Promise<void>((resolve) => (reader.exitCode !== null ? resolve() : reader.once('exit', () => resolve())));
+    assert.equal(fs.readFileSync(out, 'utf8'), 'through the pipe\n');
+  } finally {
+    reader.kill();
+    rmTemp(dir);
+  }
+});
+
+test('lazy: the file is created at once but held open only from its first write', async () => {
+  const dir = mkTemp('lazy');
+  try {
+    const base = path.join(dir, 'a.log');
+    const f = new RotatingFile(base, { maxbytes: 0, backups: 0, direct: true, lazy: true });
+    assert.equal(fs.existsSync(base), true);
+    assert.equal(openPaths().includes(base), false);
+    f.write(Buffer.from('first\n'));
+    assert.equal(openPaths().includes(base), true);
+    assert.equal(fs.readFileSync(base, 'utf8'), 'first\n');
+    await f.close();
+    assert.equal(openPaths().includes(base), false);
+  } finally {
+    rmTemp(dir);
+  }
+});
+
+test('lazy: an existing file is appended to, and reopen/remove leave the path created but closed', async () => {
+  const dir = mkTemp('lazy');
+  try {
+    const base = path.join(dir, 'a.log');
+    fs.writeFileSync(base, 'x'.repeat(150));
+    const f = new RotatingFile(base, { maxbytes: 100, backups: 1, direct: true, lazy: true });
+    // Opened at the first write: the size is known then, and the full file rotates after the chunk.
+    f.write(Buffer.from('y'));
+    assert.equal(fs.readFileSync(`${base}.1`, 'utf8'), 'x'.repeat(150) + 'y');
+    fs.renameSync(base, `${base}.moved`);
+    f.reopen();
+    assert.equal(fs.existsSync(base), true);
+    assert.equal(openPaths().includes(base), false);
+    f.write(Buffer.from('after reopen\n'));
+    f.remove();
+    assert.equal(fs.statSync(base).size, 0);
+    assert.equal(openPaths().includes(base), false);
+    f.write(Buffer.from('after remove\n'));
+    await f.close();
+    assert.equal(fs.readFileSync(base, 'utf8'), 'after remove\n');
+  } finally {
+    rmTemp(dir);
+  }
+});
+
+test('lazy: a path that cannot be opened any more at the first write is reported and retried, nothing lost', async () => {
+  const dir = mkTemp('lazy');
+  try {
+    const sub = path.join(dir, 'sub');
+    fs.mkdirSync(sub);
+    const base = path.join(sub, 'a.log');
+    const errors: string[] = [];
+    const f = new RotatingFile(base, { maxbytes: 0, backups: 0, direct: true, lazy: true, onError: (m) => errors.push(m) });
+    fs.rmSync(sub, { recursive: true });
+    f.write(Buffer.from('kept\n'));
+    await waitFor(() => errors.length > 0, 'an error report');
+    assert.match(errors[0]!, /No such file or directory/);
+    fs.mkdirSync(sub);
+    await f.flush();
+    await f.close();
+    assert.equal(fs.readFileSync(base, 'utf8'), 'kept\n');
+  } finally {
+    rmTemp(dir);
+  }
+});
