@@ -2,17 +2,9 @@
  * The activity-log interface used across the daemon. Levels and their names are Supervisor's
  * (`supervisor.loggers.LevelsByName`); the implementation lives in logs/activity-log.ts.
  */
-export const LogLevels = {
-  critical: 50,
-  error: 40,
-  warn: 30,
-  info: 20,
-  debug: 10,
-  trace: 5,
-  blather: 3,
-} as const;
+import { LogLevels, type LogLevelName } from '../../src/api/log-levels.js';
 
-export type LogLevelName = keyof typeof LogLevels;
+export { LogLevels, type LogLevelName };
 
 /** The 4-letter tag printed in each line. */
 export const LevelTags: Record<number, string> = {

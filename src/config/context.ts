@@ -3,9 +3,10 @@
  * `saneget`: read an option (or its default), expand it, and convert it with the key's position
  * attached to any error.
  */
+import { dirname } from 'node:path';
 import { ConfigError, type ServerConfig, type SourcePos } from './types.js';
 import type { IniParser } from './ini.js';
-import { combine, expand, type Expansions } from './expand.js';
+import { combine, envExpansions, expand, hostNodeName, type Expansions } from './expand.js';
 import { ValueError, type PyValue } from './pyrepr.js';
 
 /** Everything the section readers need. */
@@ -22,6 +23,26 @@ export interface LoadContext {
   environExpansions: Expansions;
   hostNodeName: string;
   messages: ServerConfig['messages'];
+}
+
+/** A fresh context for reading the config file `abs` (given as `configFileArg`) with `parser`. */
+export function newLoadContext(
+  parser: IniParser,
+  abs: string,
+  configFileArg: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): LoadContext {
+  return {
+    parser,
+    here: dirname(abs),
+    configFileArg,
+    cwd,
+    env,
+    environExpansions: envExpansions(env),
+    hostNodeName: hostNodeName(),
+    messages: [],
+  };
 }
 
 /** An option's value after lookup, with where it was written (null when the default was used). */

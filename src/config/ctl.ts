@@ -4,11 +4,10 @@
  * `[include]` is ignored.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError, type SupervisorctlConfig } from './types.js';
 import { IniParser } from './ini.js';
-import { envExpansions, hostNodeName } from './expand.js';
-import { saneget, type LoadContext } from './context.js';
+import { newLoadContext, saneget } from './context.js';
 import { CTL_DEFAULTS, supervisorctlSection } from './ctl-section.js';
 import { findConfigFile } from './search.js';
 
@@ -50,16 +49,7 @@ export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
   const parser = new IniParser();
   parser.readString(text, fileArg, abs);
   if (!parser.has('supervisorctl')) throw new ConfigError('.ini file does not include supervisorctl section');
-  const ctx: LoadContext = {
-    parser,
-    here: dirname(abs),
-    configFileArg: fileArg,
-    cwd,
-    env,
-    environExpansions: envExpansions(env),
-    hostNodeName: hostNodeName(),
-    messages: [],
-  };
+  const ctx = newLoadContext(parser, abs, fileArg, cwd, env);
   const ctl = supervisorctlSection(ctx);
   // Our extension (Python's supervisorctl ignores unknown keys): taken literally, no %(x)s expansion.
   ctl.detachKey = saneget(ctx, 'supervisorctl', 'detach_key', null as string | null, { expand: false }).value;

@@ -9,6 +9,7 @@ import { shlexTokens } from './shlex.js';
 import { getgrgid, getgrnam, getpwnam, getpwuid } from './users.js';
 import { expandUser, pyDirname } from './paths.js';
 import type { AutoRestart, LogfileSetting } from './types.js';
+import { LogLevels } from '../api/log-levels.js';
 
 export { ValueError };
 
@@ -195,15 +196,7 @@ export function existingDirpath(v: string, cwd: string, env: Record<string, stri
 }
 
 /** The activity-log level names Supervisor accepts, by severity. */
-export const LOG_LEVELS: Record<string, number> = {
-  critical: 50,
-  error: 40,
-  warn: 30,
-  info: 20,
-  debug: 10,
-  trace: 5,
-  blather: 3,
-};
+export const LOG_LEVELS: Record<string, number> = LogLevels;
 
 /** `logging_level`: one of critical/error/warn/info/debug/trace/blather (any case); returns the name. */
 export function loggingLevel(value: string): string {

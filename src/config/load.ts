@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ServerConfig, type SupervisordConfig } from './types.js';
 import { IniParser } from './ini.js';
-import { combine, envExpansions, expand, hostNodeName } from './expand.js';
-import { convert, type LoadContext } from './context.js';
+import { combine, expand } from './expand.js';
+import { convert, newLoadContext, type LoadContext } from './context.js';
 import { gidForUid, nameToUid, pyJoin } from './datatypes.js';
 import { glob } from './glob.js';
 import { pySplit } from './pyrepr.js';
@@ -111,16 +111,7 @@ export function loadConfig(opts: LoadOptions = {}): ServerConfig {
   if (fileArg === null) throw new ConfigError(noConfigFoundMessage(argv0));
   const abs = resolve(cwd, fileArg);
   const parser = new IniParser();
-  const ctx: LoadContext = {
-    parser,
-    here: dirname(abs),
-    configFileArg: fileArg,
-    cwd,
-    env,
-    environExpansions: envExpansions(env),
-    hostNodeName: hostNodeName(),
-    messages: [],
-  };
+  const ctx = newLoadContext(parser, abs, fileArg, cwd, env);
   readMain(parser, fileArg, abs);
   const filesRead = [abs];
   readIncludes(ctx, filesRead);
