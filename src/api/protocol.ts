@@ -96,9 +96,9 @@ export const Topics = {
   processLog: (group: string, name: string, channel: 'stdout' | 'stderr'): string =>
     `log.${group}:${name}.${channel}`,
   mainLog: 'log.main',
-  /** Reserved: raw pty output of a `pty=true` program. */
+  /** Raw pty output of a `pty=true` program (src/api/pty.ts, docs/protocol.md section 8). */
   pty: (group: string, name: string): string => `pty.${group}:${name}`,
-  /** Reserved: resource statistics. */
+  /** Resource statistics (src/api/metrics.ts, docs/protocol.md section 7). */
   STATS_PREFIX: 'stats.',
   SYNC_PREFIX: 'sync.',
   sync: (token: string): string => `sync.${token}`,
