@@ -196,7 +196,7 @@ export class ActivityLog implements Logger {
     } else if (this.syslog) {
       // Supervisor's SyslogHandler formats each line of the message with the whole line format.
       const head = line.slice(0, line.length - msg.length - 1);
-      for (const l of msg.replace(/\n+$/, '').split('\n')) this.syslog.send(head + l);
+      this.syslog.sendPrefixed(head, msg);
     }
     this.bus?.emit({ kind: 'mainlog', text: line });
   }

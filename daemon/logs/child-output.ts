@@ -16,7 +16,7 @@ import { BoundBuffer, CaptureSplitter } from './capture.js';
 import { pyBytesRepr, pyRepr } from './py-format.js';
 import { RotatingFile } from './rotating-file.js';
 import { stripAnsi } from './strip-ansi.js';
-import { SyslogSink } from './syslog.js';
+import { sharedSyslog, type SyslogRelay } from './syslog.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -38,7 +38,7 @@ class ChildOutput implements OutputChannel {
   private readonly strip: boolean;
   private readonly eventsEnabled: boolean;
   private readonly file: RotatingFile | null;
-  private readonly syslog: SyslogSink | null;
+  private readonly syslog: SyslogRelay | null;
   private readonly splitter: CaptureSplitter;
   private readonly capture: BoundBuffer | null;
   private pid = 0;
@@ -64,7 +64,7 @@ class ChildOutput implements OutputChannel {
           onError: (m) => this.logger.error(`${pyRepr(this.proc.name)} ${this.channel} log: ${m}`),
         })
       : null;
-    this.syslog = cfg.syslog ? new SyslogSink(extras.syslogCommand) : null;
+    this.syslog = cfg.syslog ? sharedSyslog(extras.syslogCommand) : null;
     this.capture = cfg.captureMaxbytes > 0 ? new BoundBuffer(cfg.captureMaxbytes) : null;
     this.splitter = new CaptureSplitter(this.capture !== null, {
       log: (data) => this.log(data),

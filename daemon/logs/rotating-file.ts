@@ -53,6 +53,8 @@ const MAX_IOV = 256;
 const MAX_BATCH_BYTES = 4 << 20;
 const RETRY_MS = 1000;
 const EAGAIN_RETRY_MS = 10;
+/** What a blocking write sleeps on between EAGAIN retries (Atomics.wait needs a shared cell). */
+const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
 
 /** A log file that rotates by size and never loses or reorders bytes. */
 export class RotatingFile {
@@ -310,7 +312,7 @@ export class RotatingFile {
         } catch (e) {
           // A non-blocking pipe somebody handed us: wait for it rather than drop the line.
           if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EAGAIN_RETRY_MS);
+          Atomics.wait(SLEEP_CELL, 0, 0, EAGAIN_RETRY_MS);
         }
       }
       this.errorReported = false;

@@ -19,14 +19,11 @@ export class SyslogSink {
 
   constructor(private readonly command: readonly string[] = SYSLOG_COMMAND) {}
 
-  /** Sends each line of `text` (a trailing newline ignored, as Supervisor's rstrip('\n')) as one message. */
-  send(text: string): void {
-    if (this.dead) return;
-    const lines = text.replace(/\n+$/, '').split('\n');
-    this.writeLines(lines.map((l) => l + '\n').join(''));
-  }
-
-  /** Sends each line of `text` prefixed with `prefix` (`<procname> <line>` for child output). */
+  /**
+   * Sends each line of `text` (a trailing newline ignored, as Supervisor's rstrip('\n')) as one
+   * message, prefixed with `prefix` (`<procname> ` for child output, the formatted line head for the
+   * activity log).
+   */
   sendPrefixed(prefix: string, text: string): void {
     if (this.dead) return;
     const lines = text.replace(/\n+$/, '').split('\n');
@@ -73,4 +70,39 @@ export class SyslogSink {
       this.dead = true;
     }
   }
+}
+
+/** What a channel holds: a use of a relay that others may share. */
+export interface SyslogRelay {
+  sendPrefixed(prefix: string, text: string): void;
+  /** Gives up this use; the relay ends with its last user. */
+  close(): void;
+}
+
+const shared = new Map<string, { sink: SyslogSink; users: number }>();
+
+/**
+ * One relay per command for every child-output channel with `*_syslog=true` (Supervisor writes them
+ * all through the one syslog connection of the daemon), instead of one `logger` process per channel.
+ * Lines are prefixed with the process name and written whole, so channels never mix within a line.
+ */
+export function sharedSyslog(command: readonly string[] = SYSLOG_COMMAND): SyslogRelay {
+  const key = JSON.stringify(command);
+  let entry = shared.get(key);
+  if (!entry) shared.set(key, (entry = { sink: new SyslogSink(command), users: 0 }));
+  entry.users++;
+  const used = entry;
+  let closed = false;
+  return {
+    sendPrefixed: (prefix, text) => {
+      if (!closed) used.sink.sendPrefixed(prefix, text);
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      if (--used.users > 0) return;
+      if (shared.get(key) === used) shared.delete(key);
+      used.sink.close();
+    },
+  };
 }

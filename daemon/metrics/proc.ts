@@ -28,8 +28,8 @@ interface Stat {
 /** Reads /proc (or another root, for tests) without caching anything between samples. */
 export class ProcReader {
   private readonly hasChildrenFiles: boolean;
-  /** One ppid scan per sample when there are no children files (pid → children). */
-  private scan: Map<number, number[]> | null = null;
+  /** One ppid scan per sample when there are no children files: pid → children, and every stat read. */
+  private scan: { children: Map<number, number[]>; stats: Map<number, Stat> } | null = null;
 
   /** `childrenFiles: false` forces the ppid scan (kernels without CONFIG_PROC_CHILDREN). */
   constructor(
@@ -91,20 +91,23 @@ export class ProcReader {
       return out;
     }
     this.scan ??= this.scanParents();
-    return this.scan.get(pid) ?? [];
+    return this.scan.children.get(pid) ?? [];
   }
 
-  private scanParents(): Map<number, number[]> {
-    const map = new Map<number, number[]>();
+  private scanParents(): { children: Map<number, number[]>; stats: Map<number, Stat> } {
+    const children = new Map<number, number[]>();
+    const stats = new Map<number, Stat>();
     for (const name of readdirSync(this.root)) {
       if (!/^\d+$/.test(name)) continue;
-      const st = this.stat(Number(name));
+      const pid = Number(name);
+      const st = this.stat(pid);
       if (!st) continue;
-      const list = map.get(st.ppid);
-      if (list) list.push(Number(name));
-      else map.set(st.ppid, [Number(name)]);
+      stats.set(pid, st);
+      const list = children.get(st.ppid);
+      if (list) list.push(pid);
+      else children.set(st.ppid, [pid]);
     }
-    return map;
+    return { children, stats };
   }
 
   /** CPU and memory of `pid` and all its descendants right now; null when `pid` is gone. */
@@ -120,7 +123,8 @@ export class ProcReader {
       const [p, known] = todo.pop()!;
       if (seen.has(p)) continue;
       seen.add(p);
-      const st = known ?? this.stat(p);
+      // The ppid scan, when there is one, has read every descendant's stat already.
+      const st = known ?? this.scan?.stats.get(p) ?? this.stat(p);
       if (!st) continue;
       ticks += st.ticks;
       if (!st.zombie) {

@@ -6,7 +6,6 @@
 import type { GroupConfig } from '../../src/config/types.js';
 import { ProcessStates, STOPPED_STATES } from '../../src/api/states.js';
 import type { OutputChannelFactory } from '../logs/types.js';
-import { createOutputChannel } from '../logs/child-output.js';
 import type { EngineContext, GroupFactory, Process, ProcessGroup } from './types.js';
 import { Subprocess } from './subprocess.js';
 import type { SetupEnv } from './child-setup.js';
@@ -82,6 +81,3 @@ export class Group implements ProcessGroup {
 export function makeGroupFactory(deps: GroupDeps): GroupFactory {
   return (config, ctx) => new Group(config, ctx, deps);
 }
-
-/** The default wiring: pipe-spawned children writing through the real child-log channels. */
-export const createGroup: GroupFactory = makeGroupFactory({ channels: createOutputChannel });

@@ -53,6 +53,8 @@ function diagnoseExecFailure(filename: string): string {
 export class PipeSpawner implements Spawner {
   private readonly eofWaitMs: number;
   private readonly setpriv: string;
+  /** Whether setpriv exists: looked up at the first spawn that needs it, not at every one. */
+  private hasSetpriv: boolean | undefined;
 
   constructor(opts: PipeSpawnerOptions = {}) {
     this.eofWaitMs = opts.eofWaitMs ?? 300;
@@ -72,7 +74,8 @@ export class PipeSpawner implements Spawner {
     if (plan.cwd !== null) options.cwd = plan.cwd;
     if (plan.credentials) {
       const { uid, gid } = plan.credentials;
-      if (existsSync(this.setpriv)) {
+      this.hasSetpriv ??= existsSync(this.setpriv);
+      if (this.hasSetpriv) {
         // Node's uid/gid options drop all supplementary groups; setpriv sets the user's own.
         args = [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...args];
         file = this.setpriv;

@@ -3,11 +3,11 @@
  * Time comes only from ctx.clock, and the child is started through a Spawner, so every edge can be
  * driven by a unit test with a FakeClock and a fake child.
  */
-import { constants as osConstants } from 'node:os';
 import type { ProcessConfig } from '../../src/config/types.js';
 import type { ProcessInfo } from '../../src/api/process-info.js';
 import { ProcessStates, SupervisorStates, processStateName, type ProcessState } from '../../src/api/states.js';
 import type { OutputChannel, OutputChannelFactory } from '../logs/types.js';
+import { osErrorText } from '../logs/py-format.js';
 import type { EngineContext, Process } from './types.js';
 import { planSpawn, type SetupEnv } from './child-setup.js';
 import { SpawnError, type ChildExit, type ChildHandle, type ChildIO, type Spawner } from './spawner.js';
@@ -26,18 +26,6 @@ export interface SubprocessDeps {
   setup?: SetupEnv;
 }
 
-/** Python's `str(OSError)` for an errno error, e.g. `[Errno 3] No such process`. */
-const STRERROR: Record<string, string> = {
-  ESRCH: 'No such process',
-  EPERM: 'Operation not permitted',
-  EINVAL: 'Invalid argument',
-};
-function osErrorText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  const num = code ? (osConstants.errno as Record<string, number>)[code] : undefined;
-  if (code && num !== undefined) return `[Errno ${num}] ${STRERROR[code] ?? code}`;
-  return String((err as Error)?.message ?? err);
-}
 /** The last line of a Python traceback for the error (`PermissionError: [Errno 1] ...`), one line. */
 function exceptionLine(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;

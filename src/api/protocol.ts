@@ -35,6 +35,12 @@ export function protocolErrorName(code: number): ProtocolErrorName | undefined {
   return undefined;
 }
 
+/**
+ * Bytes before the end of a log where `tail -f` starts, on every transport: Supervisor's
+ * `tail_f_producer(request, logfile, 1024)` behind /logtail, and ext.tailLog's length over ZeroMQ.
+ */
+export const LOG_FOLLOW_START_BYTES = 1024;
+
 /** Methods of the `ext.*` namespace that the ZeroMQ transport serves or wraps. */
 export const ExtMethods = {
   /** () → Snapshot: every ProcessInfo and the supervisor state, with the sequence numbers it is valid at. */

@@ -12,6 +12,7 @@ import { Faults, RpcFault, faultName, isFault } from '../api/faults.js';
 import type { ProcessInfo } from '../api/process-info.js';
 import {
   ExtMethods,
+  LOG_FOLLOW_START_BYTES,
   SNAPSHOT_TOPIC,
   Topics,
   isStateTopic,
@@ -52,8 +53,6 @@ const zmq = createRequire(import.meta.url)('zeromq') as typeof import('zeromq');
  */
 const PROBE_AFTER_MS = 50;
 
-/** Bytes of a log shown before following it: Supervisor's `tail_f_producer(request, logfile, 1024)`. */
-export const TAIL_BYTES = 1024;
 
 /** Parses the control URL; throws ClientError('protocol') for anything but ipc:///path or tcp://host:port. */
 function parseUrl(url: string): Target {
@@ -74,12 +73,35 @@ function ipcFileError(target: Target, url: string): ClientError | null {
   return new ClientError('nofile', `${url} no such file`);
 }
 
+/** The ZMTP 3.0 greeting (RFC 23) up to and including the mechanism name: 32 of its 64 bytes. */
+const GREETING_MECHANISM_END = 32;
+
+/**
+ * The start of a ZMTP 3.0 greeting: signature and major version. That is all a server needs to send
+ * its whole greeting back; sent complete, a server with another mechanism closes without sending it.
+ */
+export const GREETING_START = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3]);
+
+/** The security mechanism the ZMTP greeting in `head` announces, or null when it is no ZMTP 3 greeting. */
+export function greetingMechanism(head: Buffer): string | null {
+  if (head.length < GREETING_MECHANISM_END || head[0] !== 0xff || head[9] !== 0x7f || head[10]! < 3) return null;
+  return head.subarray(12, GREETING_MECHANISM_END).toString('latin1').replace(/\0+$/, '');
+}
+
+/** The one refusal of wrong or missing credentials, whoever notices it first. */
+function authError(url: string): ClientError {
+  return new ClientError('auth', `${url}: authentication failed (wrong or missing credentials)`);
+}
+
 /**
  * A DEALER never reports that nobody listens, so when a first call (or the first after a lost
  * connection) gets no quick reply the client checks the endpoint itself: the ipc socket file must
- * exist and accept a connection, the tcp port must accept one.
+ * exist and accept a connection, the tcp port must accept one. It also reads the server's greeting:
+ * a server that asks for another security mechanism than `mechanism` (e.g. PLAIN when the client has
+ * no credentials) is an 'auth' refusal at once. libzmq reports that mismatch only now and then (the
+ * server may reset the connection before its greeting is read) and retries meanwhile.
  */
-async function probe(target: Target, url: string, timeoutMs: number): Promise<void> {
+async function probe(target: Target, url: string, timeoutMs: number, mechanism: string): Promise<void> {
   const fileError = ipcFileError(target, url);
   if (fileError) throw fileError;
   // node:net only on this slow path: a one-shot command that gets its reply never loads it.
@@ -87,20 +109,35 @@ async function probe(target: Target, url: string, timeoutMs: number): Promise<vo
   return new Promise((resolve, reject) => {
     const s: NetSocket =
       target.kind === 'ipc' ? netConnect({ path: target.path }) : netConnect({ host: target.host, port: target.port });
-    const timer = setTimeout(() => {
+    let connected = false;
+    let head = Buffer.alloc(0);
+    const finish = (err: ClientError | null): void => {
+      clearTimeout(timer);
       s.destroy();
-      reject(new ClientError('timeout', `${url}: no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(
+      () => finish(connected ? null : new ClientError('timeout', `${url}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     s.once('connect', () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve();
+      connected = true;
+      s.write(GREETING_START);
     });
+    s.on('data', (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < GREETING_MECHANISM_END && head[0] === 0xff) return;
+      const theirs = greetingMechanism(head);
+      // Not a ZMTP 3 greeting: somebody listens; the call itself says what it is.
+      finish(theirs !== null && theirs !== mechanism ? authError(url) : null);
+    });
+    // Closed before the greeting was read: the endpoint accepted a connection, as before.
+    s.once('end', () => finish(null));
     s.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      s.destroy();
-      if (err.code === 'ENOENT') reject(new ClientError('nofile', `${url} no such file`));
-      else reject(new ClientError('refused', `${url} refused connection`));
+      if (connected) finish(null);
+      else if (err.code === 'ENOENT') finish(new ClientError('nofile', `${url} no such file`));
+      else finish(new ClientError('refused', `${url} refused connection`));
     });
   });
 }
@@ -206,7 +243,7 @@ class ZmqClient implements Client {
   /** Failure events of a socket: auth refusal ends everything; a lost connection fails calls in flight. */
   private watch(sock: Dealer | Subscriber, isControl: boolean): void {
     const authFailed = (): void => {
-      this.authError = new ClientError('auth', `${this.url}: authentication failed (wrong or missing credentials)`);
+      this.authError = authError(this.url);
       this.failPending(this.authError);
     };
     sock.events.on('handshake:error:auth', authFailed);
@@ -281,7 +318,7 @@ class ZmqClient implements Client {
       this.probeTimer = null;
       if (this.reach === 'ok' || this.closed || this.pending.size === 0) return;
       this.probing = true;
-      probe(this.target, this.url, this.opts.probeTimeoutMs ?? 2000).then(
+      probe(this.target, this.url, this.opts.probeTimeoutMs ?? 2000, mechanismOf(this.security)).then(
         () => {
           this.probing = false;
           // unknown -> ok: the endpoint accepts connections; the call is just slow (start with wait…).
@@ -290,6 +327,7 @@ class ZmqClient implements Client {
         (err: ClientError) => {
           this.probing = false;
           if (this.closed) return;
+          if (err.kind === 'auth') this.authError = err;
           this.failPending(err);
           // The requests still queued in the DEALER must never reach a daemon that comes up later.
           this.dealer.close();
@@ -549,7 +587,7 @@ class ZmqClient implements Client {
   }
 
   /**
-   * `tail -f` as Supervisor's /logtail gives it: the last TAIL_BYTES of the file, then what is written
+   * `tail -f` as Supervisor's /logtail gives it: the last LOG_FOLLOW_START_BYTES of the file, then what is written
    * after them. The subscription is made live first, then ext.tailLog reads the file and says at which
    * seq it did; live chunks up to that seq are in the tail (dropped), later ones are not (shown).
    */
@@ -562,12 +600,12 @@ class ZmqClient implements Client {
     let tailCall: [string, unknown[]];
     if (target === 'main') {
       topic = Topics.mainLog;
-      tailCall = [ExtMethods.tailMainLog, [TAIL_BYTES]];
+      tailCall = [ExtMethods.tailMainLog, [LOG_FOLLOW_START_BYTES]];
     } else {
       // Resolves bare names and reports BAD_NAME exactly as the API does.
       const info = (await this.call('supervisor.getProcessInfo', [target.name])) as ProcessInfo;
       topic = Topics.processLog(info.group, info.name, target.channel);
-      tailCall = [ExtMethods.tailLog, [`${info.group}:${info.name}`, target.channel, TAIL_BYTES]];
+      tailCall = [ExtMethods.tailLog, [`${info.group}:${info.name}`, target.channel, LOG_FOLLOW_START_BYTES]];
     }
     // null while the tail is not known yet: messages wait in `held`.
     let cut: number | null = null;
@@ -627,6 +665,13 @@ function securityOptions(opts: ZmqClientOptions): Record<string, unknown> {
   }
   if (opts.username) return { plainUsername: opts.username, plainPassword: opts.password ?? '' };
   return {};
+}
+
+/** The ZMTP mechanism name those socket options select. */
+function mechanismOf(security: Record<string, unknown>): string {
+  if (security.curveServerKey) return 'CURVE';
+  if (security.plainUsername !== undefined) return 'PLAIN';
+  return 'NULL';
 }
 
 /** A PUB bound to a wildcard host is reached at the host the control URL names. */

@@ -13,6 +13,8 @@ import { findConfigFile } from './search.js';
 
 // Only what supervisorctl needs: not the server sections, programs, globbing or users' groups.
 export { zmqEndpointsForUnixSocket } from './zmq-paths.js';
+/** supervisorctl's `-r FILE` is normalized as the config's paths are. */
+export { normalizePath } from './paths.js';
 
 /** What `loadCtlConfig` needs; everything defaults to this process's own. */
 export interface CtlLoadOptions {

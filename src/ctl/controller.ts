@@ -13,6 +13,7 @@ import { ExitStatus } from './exit-codes.js';
 import { HELP } from './help-texts.js';
 import type { CtlIO } from './io.js';
 import { parseLine } from './parseline.js';
+import { CLIENT_SCHEMES, urlScheme } from './url.js';
 
 /** What a session needs to know: the merged result of the command line and [supervisorctl]. */
 export interface CtlSettings {
@@ -34,14 +35,6 @@ export type Connector = (url: string, opts: ClientOptions) => Promise<Client>;
 /** The API version this supervisorctl speaks (`supervisor.getVersion`). */
 export const API_VERSION = '3.0';
 
-/** URL schemes a Client can be opened for; anything else is Supervisor's "Unknown protocol". */
-const SCHEMES = new Set(['unix', 'http', 'ipc', 'tcp']);
-
-/** Python's urlparse scheme: letters, digits, `+-.` before the first `:`, starting with a letter. */
-export function urlScheme(url: string): string {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
-  return m ? m[1]!.toLowerCase() : '';
-}
 
 /** One supervisorctl session: runs command lines against one server and keeps the exit status. */
 export class Controller {
@@ -65,7 +58,7 @@ export class Controller {
   getClient(): Promise<Client> {
     if (this.client) return this.client;
     const url = this.settings.serverurl;
-    if (!SCHEMES.has(urlScheme(url))) {
+    if (!CLIENT_SCHEMES.has(urlScheme(url))) {
       return Promise.reject(new PyError('ValueError', `Unknown protocol for serverurl ${url}`));
     }
     const p = this.connector(url, {

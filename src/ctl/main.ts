@@ -2,13 +2,11 @@
  * supervisorctl's entry point (bin/supervisorctl.js calls `main`). It reads the command line and
  * [supervisorctl], then runs one action and exits with its status, or starts an interactive front end.
  * Only what the chosen path needs is imported: the transports by URL scheme, readline for the shell.
- * The actions and the config reader are imported dynamically and at the same time: for a one-shot
- * command, module loading is most of its run time. A transport loads only when an action connects
- * (help needs none).
+ * The config reader loads while the options parse; for a one-shot command the actions load while
+ * the config is read (module loading is most of its run time); `-h` and usage errors load neither the
+ * actions nor a transport. A transport loads only when an action connects (help needs none).
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientOptions } from '../client/types.js';
 import type { Connector, CtlSettings } from './controller.js';
@@ -31,15 +29,9 @@ function usageError(message: string): number {
   return 2;
 }
 
-/** `~` and relative paths as Supervisor's normalize_path. */
-function normalizePath(p: string): string {
-  const expanded = p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p;
-  return resolve(expanded);
-}
-
 /** Reads [supervisorctl] (when a config file is found) and lays the command line over it. */
 async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('../config/ctl.js')>): Promise<CtlSettings> {
-  const { loadCtlConfig } = await config;
+  const { loadCtlConfig, normalizePath } = await config;
   const loaded = loadCtlConfig({
     ...(cl.configFile !== null && { configFile: cl.configFile }),
     argv0: progname(),
@@ -52,7 +44,7 @@ async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('..
     password: cl.password ?? c.password,
     prompt: c.prompt,
     // -r works here (Supervisor 4.2.5 parses it and then ignores it).
-    historyFile: cl.historyFile !== null ? normalizePath(cl.historyFile) : c.historyFile,
+    historyFile: cl.historyFile !== null ? normalizePath(cl.historyFile, process.cwd()) : c.historyFile,
     interactive: cl.interactive,
     detachKey: c.detachKey ?? null,
   };
@@ -60,7 +52,7 @@ async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('..
 
 /** Runs supervisorctl with `argv` (without the program name); resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  // The config reader loads while the options and actions do; neither needs the other.
+  // The config reader loads while the options do; neither needs the other.
   const config = import('../config/ctl.js');
   config.catch(() => {});
   const { parseCtlArgs, usageText } = await import('./options.js');
@@ -71,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (parsed.kind === 'error') return usageError(parsed.message);
   const cl = parsed.options;
+  // A one-shot command's actions load while the config is read.
+  const once = cl.args.length ? loadOnce() : null;
+  once?.catch(() => {});
   let settings: CtlSettings;
   try {
     settings = await settingsFor(cl, config);
@@ -78,13 +73,21 @@ export async function main(argv: string[]): Promise<number> {
     // ConfigError: Supervisor's message (file and line where it has them), never a stack trace.
     return usageError(e instanceof Error ? e.message : String(e));
   }
-  if (cl.args.length) return runOnce(settings, cl.args.join(' '));
+  if (once) return runOnce(await once, settings, cl.args.join(' '));
   return runInteractive(settings);
 }
 
+/** What a one-shot command needs: the controller (with every action) and the terminal's CtlIO. */
+function loadOnce(): Promise<[typeof import('./controller.js'), typeof import('./terminal-io.js')]> {
+  return Promise.all([import('./controller.js'), import('./terminal-io.js')]);
+}
+
 /** One action, then exit with its status. */
-async function runOnce(settings: CtlSettings, line: string): Promise<number> {
-  const [{ Controller }, { TerminalIO }] = await Promise.all([import('./controller.js'), import('./terminal-io.js')]);
+async function runOnce(
+  [{ Controller }, { TerminalIO }]: Awaited<ReturnType<typeof loadOnce>>,
+  settings: CtlSettings,
+  line: string,
+): Promise<number> {
   const io = new TerminalIO();
   const ctl = new Controller(settings, io, connectTransport);
   try {

@@ -3,7 +3,7 @@
  * word that is not one; `--long` options may be abbreviated to a unique prefix), then each option in
  * order (-h prints the usage; a repeated option is a conflict; -s must be a URL).
  */
-import { urlScheme } from './controller.js';
+import { urlScheme } from './url.js';
 import { pyRepr } from './pyformat.js';
 
 /** What the command line asked for. */

@@ -558,15 +558,13 @@ export class ConsoleApp {
 
   toggleAllGroups(): void {
     const ui = this.state.ui;
+    const procs = [...this.state.procs.values()];
+    const sizes = new Map<string, number>();
+    for (const p of procs) sizes.set(p.group, (sizes.get(p.group) ?? 0) + 1);
+    // Every group that has a group row (buildRows): all but a lone process named like its group.
     const groups = new Set<string>();
-    for (const p of this.state.procs.values()) if (!(p.group === p.name && this.groupSize(p.group) === 1)) groups.add(groupRowKey(p.group));
+    for (const p of procs) if (!(p.group === p.name && sizes.get(p.group) === 1)) groups.add(groupRowKey(p.group));
     ui.collapsed = ui.collapsed.size ? new Set() : groups;
-  }
-
-  private groupSize(group: string): number {
-    let n = 0;
-    for (const p of this.state.procs.values()) if (p.group === group) n++;
-    return n;
   }
 
   enterOnRow(): void {

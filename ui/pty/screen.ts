@@ -49,13 +49,13 @@ export class PtyScreen {
   private readonly term: XTerminal;
   private cell: IBufferCell | undefined;
 
-  /** Makes a screen of `cols` x `rows` (after loadTerminal() resolved to `Terminal`). */
   /**
    * The program drew with absolute cursor positioning (CUP, erase display) and has not scrolled since:
    * how full-screen programs that stay on the main screen (procps top) paint.
    */
   private drawn = false;
 
+  /** Makes a screen of `cols` x `rows` (after loadTerminal() resolved to `Terminal`). */
   constructor(Terminal: TerminalClass, cols: number, rows: number) {
     this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), allowProposedApi: true, scrollback: 0 });
     const draws = (): boolean => {

@@ -9,10 +9,9 @@ import { RpcFault } from '../../../src/api/faults.js';
 import type { LogTarget } from '../../../src/client/types.js';
 import type { Logger } from '../../logs/logger.js';
 import { FileFollower } from './follow.js';
+import { LOG_FOLLOW_START_BYTES } from '../../../src/api/protocol.js';
 import { httpDate, SERVER, sendError } from './responses.js';
 
-/** Bytes before the end of the file where a stream starts, as Supervisor's `tail_f_producer(…, 1024)`. */
-export const TAIL_HEAD = 1024;
 
 /**
  * The target named by a `/logtail/...` path, or null when the path names none. As Supervisor: percent
@@ -108,7 +107,7 @@ export async function handleTail(
       }),
   };
   try {
-    follower = await FileFollower.start(file, TAIL_HEAD, sink, (err) => {
+    follower = await FileFollower.start(file, LOG_FOLLOW_START_BYTES, sink, (err) => {
       ctx.logger.warn(`logtail of ${file} stopped: ${err.message}`);
       stop();
     });

@@ -4,8 +4,8 @@
  * mode and owner, like Supervisor's unix_http_server `chmod`/`chown`.
  */
 import { lstatSync, unlinkSync, chmodSync, chownSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { socketInUse } from '../http/listen.js';
 
 /** An error whose `code` tells the daemon why a bind failed (EADDRINUSE = another daemon answers). */
 export class BindError extends Error {
@@ -16,22 +16,6 @@ export class BindError extends Error {
     super(message);
     this.name = 'BindError';
   }
-}
-
-/** Resolves 'live' when something accepts a connection on the unix socket `path`, else 'dead'. */
-export function probeUnixSocket(path: string, timeoutMs = 1000): Promise<'live' | 'dead'> {
-  return new Promise((resolve) => {
-    const s = connect({ path });
-    const done = (r: 'live' | 'dead') => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(r);
-    };
-    // A listener whose backlog is full may not answer in time: count it as live, never delete it.
-    const timer = setTimeout(() => done('live'), timeoutMs);
-    s.once('connect', () => done('live'));
-    s.once('error', () => done('dead'));
-  });
 }
 
 /**
@@ -49,7 +33,8 @@ export async function prepareIpcPath(path: string, url: string): Promise<void> {
     return; // nothing there
   }
   if (!isSocket) throw new BindError(`cannot bind ${url}: ${path} exists and is not a socket`, 'ENOTSOCK');
-  if ((await probeUnixSocket(path)) === 'live') {
+  // A listener that does not answer in time counts as live: never delete someone's socket.
+  if (await socketInUse(path, 1000)) {
     throw new BindError(`cannot bind ${url}: another program is already listening on ${path}`, 'EADDRINUSE');
   }
   // Nobody accepts on it: a dead daemon's leftover. libzmq would replace it silently anyway.

@@ -6,15 +6,8 @@ import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
 import { ljust } from '../pyformat.js';
+import { noArgs, reportFault } from './common.js';
 import type { Action } from './types.js';
-
-function noArgs(ctl: Controller, action: string, arg: string): boolean {
-  if (!arg) return true;
-  ctl.io.out(`Error: ${action} accepts no arguments`);
-  ctl.exitstatus = ExitStatus.GENERIC;
-  ctl.help(action);
-  return false;
-}
 
 /** One `avail` line: name (32), in use/avail (9), auto/manual (9), group_prio:process_prio. */
 export function formatConfigInfo(c: ConfigInfo): string {
@@ -42,11 +35,7 @@ async function doAvail(ctl: Controller, arg: string): Promise<void> {
   try {
     infos = await ctl.rpc<ConfigInfo[]>('supervisor.getAllConfigInfo');
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code !== Faults.SHUTDOWN_STATE) throw e;
-    ctl.io.out('ERROR: supervisor shutting down');
-    return;
+    return reportFault(ctl, e, { [Faults.SHUTDOWN_STATE]: 'ERROR: supervisor shutting down' });
   }
   for (const c of infos) ctl.io.out(formatConfigInfo(c));
 }
@@ -57,12 +46,10 @@ async function doReread(ctl: Controller, arg: string): Promise<void> {
   try {
     result = await ctl.rpc<ReloadResult>('supervisor.reloadConfig');
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code === Faults.SHUTDOWN_STATE) ctl.io.out('ERROR: supervisor shutting down');
-    else if (e.code === Faults.CANT_REREAD) ctl.io.out(`ERROR: ${e.message}`);
-    else throw e;
-    return;
+    return reportFault(ctl, e, {
+      [Faults.SHUTDOWN_STATE]: 'ERROR: supervisor shutting down',
+      [Faults.CANT_REREAD]: `ERROR: ${isFault(e) ? e.message : ''}`,
+    });
   }
   for (const line of formatChanges(result[0])) ctl.io.out(line);
 }
@@ -72,11 +59,7 @@ async function doUpdate(ctl: Controller, arg: string): Promise<void> {
   try {
     result = await ctl.rpc<ReloadResult>('supervisor.reloadConfig');
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code !== Faults.SHUTDOWN_STATE) throw e;
-    ctl.io.out('ERROR: already shutting down');
-    return;
+    return reportFault(ctl, e, { [Faults.SHUTDOWN_STATE]: 'ERROR: already shutting down' });
   }
   const [added, changed, removed] = result[0];
   let wanted = new Set(words(arg));
@@ -121,20 +104,13 @@ async function doAdd(ctl: Controller, arg: string): Promise<void> {
     try {
       await ctl.rpc('supervisor.addProcessGroup', name);
     } catch (e) {
-      if (!isFault(e)) throw e;
-      if (e.code === Faults.SHUTDOWN_STATE) {
-        ctl.io.out('ERROR: shutting down');
-        ctl.exitstatus = ExitStatus.GENERIC;
-      } else if (e.code === Faults.ALREADY_ADDED) {
-        // Supervisor leaves the exit status alone here.
-        ctl.io.out('ERROR: process group already active');
-      } else if (e.code === Faults.BAD_NAME) {
-        ctl.io.out(`ERROR: no such process/group: ${name}`);
-        ctl.exitstatus = ExitStatus.GENERIC;
-      } else {
-        ctl.exitstatus = ExitStatus.GENERIC;
-        throw e;
-      }
+      // Supervisor leaves the exit status alone for a group already active.
+      if (isFault(e, Faults.ALREADY_ADDED)) ctl.io.out('ERROR: process group already active');
+      else
+        reportFault(ctl, e, {
+          [Faults.SHUTDOWN_STATE]: 'ERROR: shutting down',
+          [Faults.BAD_NAME]: `ERROR: no such process/group: ${name}`,
+        });
       continue;
     }
     ctl.io.out(`${name}: added process group`);
@@ -146,11 +122,10 @@ async function doRemove(ctl: Controller, arg: string): Promise<void> {
     try {
       await ctl.rpc('supervisor.removeProcessGroup', name);
     } catch (e) {
-      if (!isFault(e)) throw e;
-      ctl.exitstatus = ExitStatus.GENERIC;
-      if (e.code === Faults.STILL_RUNNING) ctl.io.out(`ERROR: process/group still running: ${name}`);
-      else if (e.code === Faults.BAD_NAME) ctl.io.out(`ERROR: no such process/group: ${name}`);
-      else throw e;
+      reportFault(ctl, e, {
+        [Faults.STILL_RUNNING]: `ERROR: process/group still running: ${name}`,
+        [Faults.BAD_NAME]: `ERROR: no such process/group: ${name}`,
+      });
       continue;
     }
     ctl.io.out(`${name}: removed process group`);

@@ -1,11 +1,12 @@
 /** tail, maintail, clear: reading and clearing process and supervisord logs. */
-import { Faults, isFault, RpcFault } from '../../api/faults.js';
+import { Faults, RpcFault } from '../../api/faults.js';
 import type { ProcessInfo, ProcessResult } from '../../api/process-info.js';
 import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec, splitNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
 import { parsePyInt, pyRepr } from '../pyformat.js';
+import { reportFault } from './common.js';
 import { followLog } from './follow.js';
 import { clearResult } from './results.js';
 import type { Action } from './types.js';
@@ -57,13 +58,11 @@ async function doTail(ctl: Controller, arg: string): Promise<void> {
   try {
     output = await ctl.rpc<string>(method, name, lastBytes(bytes), 0);
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code === Faults.NO_FILE) ctl.io.out(`${name}: ERROR (no log file)`);
-    else if (e.code === Faults.FAILED) ctl.io.out(`${name}: ERROR (unknown error reading log)`);
-    else if (e.code === Faults.BAD_NAME) ctl.io.out(`${name}: ERROR (no such process name)`);
-    else throw e;
-    return;
+    return reportFault(ctl, e, {
+      [Faults.NO_FILE]: `${name}: ERROR (no log file)`,
+      [Faults.FAILED]: `${name}: ERROR (unknown error reading log)`,
+      [Faults.BAD_NAME]: `${name}: ERROR (no such process name)`,
+    });
   }
   ctl.io.out(output);
 }
@@ -85,12 +84,10 @@ async function doMaintail(ctl: Controller, arg: string): Promise<void> {
   try {
     output = await ctl.rpc<string>('supervisor.readLog', lastBytes(bytes), 0);
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code === Faults.NO_FILE) ctl.io.out('supervisord: ERROR (no log file)');
-    else if (e.code === Faults.FAILED) ctl.io.out('supervisord: ERROR (unknown error reading log)');
-    else throw e;
-    return;
+    return reportFault(ctl, e, {
+      [Faults.NO_FILE]: 'supervisord: ERROR (no log file)',
+      [Faults.FAILED]: 'supervisord: ERROR (unknown error reading log)',
+    });
   }
   ctl.io.out(output);
 }

@@ -1,9 +1,10 @@
 /** pid: supervisord's pid, a process's pid (0 when not running), or every pid. */
-import { Faults, isFault } from '../../api/faults.js';
+import { Faults } from '../../api/faults.js';
 import type { ProcessInfo } from '../../api/process-info.js';
 import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 import { words } from '../parseline.js';
+import { reportFault } from './common.js';
 import type { Action } from './types.js';
 
 async function doPid(ctl: Controller, arg: string): Promise<void> {
@@ -22,10 +23,7 @@ async function doPid(ctl: Controller, arg: string): Promise<void> {
     try {
       info = await ctl.rpc<ProcessInfo>('supervisor.getProcessInfo', name);
     } catch (e) {
-      if (!isFault(e)) throw e;
-      ctl.exitstatus = ExitStatus.GENERIC;
-      if (e.code !== Faults.BAD_NAME) throw e;
-      ctl.io.out(`No such process ${name}`);
+      reportFault(ctl, e, { [Faults.BAD_NAME]: `No such process ${name}` });
       continue;
     }
     ctl.io.out(String(info.pid));

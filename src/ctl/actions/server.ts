@@ -2,18 +2,11 @@
 import { Faults, isFault } from '../../api/faults.js';
 import { ClientError } from '../../client/types.js';
 import type { Controller } from '../controller.js';
-import { urlScheme } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
+import { CLIENT_SCHEMES, urlScheme } from '../url.js';
 import type { Action } from './types.js';
+import { noArgs, reportFault } from './common.js';
 import { status } from './status.js';
-
-function noArgs(ctl: Controller, action: string, arg: string): boolean {
-  if (!arg) return true;
-  ctl.io.out(`Error: ${action} accepts no arguments`);
-  ctl.exitstatus = ExitStatus.GENERIC;
-  ctl.help(action);
-  return false;
-}
 
 /** In interactive use, asks `question` and says whether the answer starts with y. */
 async function confirmed(ctl: Controller, question: string): Promise<boolean> {
@@ -56,11 +49,7 @@ async function doReload(ctl: Controller, arg: string): Promise<void> {
   try {
     await ctl.rpc('supervisor.restart');
   } catch (e) {
-    if (!isFault(e)) throw e;
-    ctl.exitstatus = ExitStatus.GENERIC;
-    if (e.code !== Faults.SHUTDOWN_STATE) throw e;
-    ctl.io.out('ERROR: already shutting down');
-    return;
+    return reportFault(ctl, e, { [Faults.SHUTDOWN_STATE]: 'ERROR: already shutting down' });
   }
   ctl.io.out('Restarted supervisord');
 }
@@ -71,12 +60,9 @@ async function doVersion(ctl: Controller, arg: string): Promise<void> {
   ctl.io.out(String(await ctl.rpc<string>('supervisor.getSupervisorVersion')));
 }
 
-/** Schemes `open` accepts: Supervisor's two, plus our ZeroMQ ones. */
-const OPEN_SCHEMES = new Set(['unix', 'http', 'ipc', 'tcp']);
-
 async function doOpen(ctl: Controller, arg: string): Promise<void> {
   const url = arg.trim();
-  if (!OPEN_SCHEMES.has(urlScheme(url))) {
+  if (!CLIENT_SCHEMES.has(urlScheme(url))) {
     ctl.io.out('ERROR: url must be http:// or unix://');
     ctl.exitstatus = ExitStatus.GENERIC;
     return;

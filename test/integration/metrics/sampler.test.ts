@@ -6,6 +6,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBus, type StatsEvent } from '../../../daemon/events/bus.js';
 import { FakeClock } from '../../../daemon/process/clock.js';
 import { ProcessStates } from '../../../src/api/states.js';
@@ -155,5 +158,31 @@ autostart=false
   } finally {
     await c.close();
     await d.stop();
+  }
+});
+
+test('without children files, a sample scans /proc once and reads no stat twice', () => {
+  const root = mkdtempSync(join(tmpdir(), 'fake-proc-'));
+  try {
+    // A fake /proc: 10 (2 CPU seconds) with a child 11 (1 CPU second), and an unrelated 12.
+    const proc = (pid: number, ppid: number, ticks: number, rssKb: number): void => {
+      mkdirSync(join(root, String(pid)), { recursive: true });
+      const fields = ['S', ppid, ...Array<number>(9).fill(0), ticks, 0, 0, 0, 0];
+      writeFileSync(join(root, String(pid), 'stat'), `${pid} (a (b) c) ${fields.join(' ')}\n`);
+      writeFileSync(join(root, String(pid), 'status'), `Name:\tx\nVmRSS:\t    ${rssKb} kB\n`);
+    };
+    proc(10, 1, 200, 100);
+    proc(11, 10, 100, 50);
+    proc(12, 1, 999, 1);
+    const reader = new ProcReader(root, { childrenFiles: false });
+    reader.beginSample();
+    assert.deepEqual(reader.tree(10), { cpuSeconds: 3, rss: 150 * 1024, processes: 2 });
+    // Within the same sample the child's stat comes from the scan, not from another read.
+    proc(11, 10, 500, 50);
+    assert.equal(reader.tree(10)!.cpuSeconds, 3);
+    reader.beginSample();
+    assert.equal(reader.tree(10)!.cpuSeconds, 7, 'a new sample scans again');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -7,8 +7,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../../../src/client/index.js';
 import type { Client, StreamMessage } from '../../../src/client/types.js';
 import type { PtyAttachResult } from '../../../src/api/pty.js';
@@ -16,9 +14,8 @@ import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { Faults, isFault } from '../../../src/api/faults.js';
 import { descendants, isAlive, startDaemon, waitUntil, type DaemonHandle } from '../../helpers/daemon.js';
 import { renderScreen } from './render.js';
+import { spawnCtl } from './ctl-terminal.js';
 
-const require = createRequire(import.meta.url);
-const CTL_BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 
 const CONF = `[program:shell]
 command=/bin/sh -i
@@ -206,74 +203,53 @@ test('stop reaches the whole process group (stopasgroup), and so does the SIGKIL
 });
 
 test('supervisorctl fg on a pty program: the terminal passes through, Ctrl-C reaches the program, Ctrl-] returns', async () => {
-  const pty = require('node-pty') as typeof import('node-pty');
-  const ctl = pty.spawn(process.execPath, [CTL_BIN, '-c', d.confPath, 'fg', 'shell'], {
-    cols: 90,
-    rows: 25,
-    cwd: d.dir,
-    // NODE_TEST_CONTEXT would make the child node report to this test runner instead of running.
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, TERM: 'xterm-256color' },
-  });
-  let out = '';
-  let exit: number | null = null;
-  ctl.onData((s) => (out += s));
-  ctl.onExit((e) => (exit = e.exitCode));
+  const ctl = spawnCtl(['-c', d.confPath, 'fg', 'shell'], d.dir);
   try {
-    await waitUntil(() => out.includes('$ '), 15_000, 'the shell prompt through fg');
+    await waitUntil(() => ctl.out.includes('$ '), 15_000, 'the shell prompt through fg');
     // The program's terminal follows ours.
     ctl.write('stty size\r');
-    await waitUntil(() => out.includes('25 90'), 10_000, 'stty size through fg');
+    await waitUntil(() => ctl.out.includes('25 90'), 10_000, 'stty size through fg');
     // Ctrl-C is a byte for the program (its trap runs), not the end of supervisorctl.
     ctl.write("trap 'echo GOT-INT' INT\r");
     // (Our terminal adds its own \r to the program's \r\n.)
-    await waitUntil(() => /trap 'echo GOT-INT' INT\r+\n\$ /.test(out), 10_000, 'the trap');
+    await waitUntil(() => /trap 'echo GOT-INT' INT\r+\n\$ /.test(ctl.out), 10_000, 'the trap');
     ctl.write('sleep 1000\r');
     const shellPid = d.spawnedPid('shell');
     const sleeper = await waitUntil(() => descendants(shellPid)[0], 10_000, 'the sleep to start');
     d.watched.add(sleeper);
     ctl.write('\x03');
-    await waitUntil(() => /\^CGOT-INT\r+\n\$ /.test(out), 10_000, 'the trap to run');
+    await waitUntil(() => /\^CGOT-INT\r+\n\$ /.test(ctl.out), 10_000, 'the trap to run');
     await waitUntil(() => !isAlive(sleeper), 10_000, 'Ctrl-C to end the sleep');
     ctl.write('\x1d');
-    await waitUntil(() => exit !== null, 10_000, 'supervisorctl to exit');
-    assert.equal(exit, 0);
-    assert.match(out, /Exiting foreground/);
+    await waitUntil(() => ctl.exit !== null, 10_000, 'supervisorctl to exit');
+    assert.equal(ctl.exit, 0);
+    assert.match(ctl.out, /Exiting foreground/);
     const info = (await d.call('supervisor.getProcessInfo', ['shell'])) as ProcessInfo;
     assert.equal(info.statename, 'RUNNING', 'detaching leaves the program running');
   } finally {
-    if (exit === null) ctl.kill('SIGKILL');
+    ctl.killIfRunning();
   }
 });
 
 test('fg from the classic supervisor> shell: the keys go to the program only, and the shell comes back', async () => {
-  const pty = require('node-pty') as typeof import('node-pty');
-  const ctl = pty.spawn(process.execPath, [CTL_BIN, '-i', '-c', d.confPath], {
-    cols: 90,
-    rows: 25,
-    cwd: d.dir,
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, TERM: 'xterm-256color' },
-  });
-  let out = '';
-  let exit: number | null = null;
-  ctl.onData((s) => (out += s));
-  ctl.onExit((e) => (exit = e.exitCode));
+  const ctl = spawnCtl(['-i', '-c', d.confPath], d.dir);
   try {
-    await waitUntil(() => out.includes('supervisor> '), 15_000, 'the shell prompt');
+    await waitUntil(() => ctl.out.includes('supervisor> '), 15_000, 'the shell prompt');
     ctl.write('fg shell\r');
-    await waitUntil(() => out.includes('Press Ctrl-] to detach'), 10_000, 'fg to attach');
-    await waitUntil(() => out.includes('\x1b[?1049h'), 10_000, 'the program screen');
+    await waitUntil(() => ctl.out.includes('Press Ctrl-] to detach'), 10_000, 'fg to attach');
+    await waitUntil(() => ctl.out.includes('\x1b[?1049h'), 10_000, 'the program screen');
     ctl.write('echo inshell\r');
-    await waitUntil(() => /\ninshell\r+\n/.test(out), 10_000, 'the echo');
+    await waitUntil(() => /\ninshell\r+\n/.test(ctl.out), 10_000, 'the echo');
     ctl.write('\x1d');
-    await waitUntil(() => /Exiting foreground\r\n[^]*supervisor> /.test(out), 10_000, 'the shell prompt again');
+    await waitUntil(() => /Exiting foreground\r\n[^]*supervisor> /.test(ctl.out), 10_000, 'the shell prompt again');
     ctl.write('status shell\r');
-    await waitUntil(() => /shell +RUNNING/.test(out.slice(out.indexOf('Exiting foreground'))), 10_000, 'status after fg');
-    assert.doesNotMatch(out, /Unknown syntax/, 'the shell did not see the keys typed for the program');
+    await waitUntil(() => /shell +RUNNING/.test(ctl.out.slice(ctl.out.indexOf('Exiting foreground'))), 10_000, 'status after fg');
+    assert.doesNotMatch(ctl.out, /Unknown syntax/, 'the shell did not see the keys typed for the program');
     ctl.write('quit\r');
-    await waitUntil(() => exit !== null, 10_000, 'supervisorctl to exit');
-    assert.equal(exit, 0);
+    await waitUntil(() => ctl.exit !== null, 10_000, 'supervisorctl to exit');
+    assert.equal(ctl.exit, 0);
   } finally {
-    if (exit === null) ctl.kill('SIGKILL');
+    ctl.killIfRunning();
   }
 });
 

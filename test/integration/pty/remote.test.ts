@@ -6,8 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../../../src/client/index.js';
 import { ClientError, type Client, type StreamMessage } from '../../../src/client/types.js';
 import type { PtyAttachResult } from '../../../src/api/pty.js';
@@ -15,9 +13,8 @@ import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { freePort } from '../http/helpers.js';
 import { startDaemon, waitUntil, type DaemonHandle } from '../../helpers/daemon.js';
 import { renderScreen } from './render.js';
+import { spawnCtl } from './ctl-terminal.js';
 
-const require = createRequire(import.meta.url);
-const CTL_BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 
 const USER = 'remote';
 const PASSWORD = 'pty-pass';
@@ -106,48 +103,28 @@ test('wrong or missing credentials are refused for calls, pty included', async (
 });
 
 test('supervisorctl -s tcp://… -u -p fg: the terminal reaches the pty program over tcp, Ctrl-] detaches', async () => {
-  const pty = require('node-pty') as typeof import('node-pty');
-  const ctl = pty.spawn(process.execPath, [CTL_BIN, '-c', d.confPath, '-s', url, '-u', USER, '-p', PASSWORD, 'fg', 'shell'], {
-    cols: 90,
-    rows: 25,
-    cwd: d.dir,
-    // NODE_TEST_CONTEXT would make the child node report to this test runner instead of running.
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, TERM: 'xterm-256color' },
-  });
-  let out = '';
-  let exit: number | null = null;
-  ctl.onData((s) => (out += s));
-  ctl.onExit((e) => (exit = e.exitCode));
+  const ctl = spawnCtl(['-c', d.confPath, '-s', url, '-u', USER, '-p', PASSWORD, 'fg', 'shell'], d.dir);
   try {
-    await waitUntil(() => out.includes('Press Ctrl-] to detach'), 15_000, 'fg to attach');
+    await waitUntil(() => ctl.out.includes('Press Ctrl-] to detach'), 15_000, 'fg to attach');
     ctl.write('echo fg-remote-ok\r');
-    await waitUntil(() => /\nfg-remote-ok\r+\n/.test(out), 10_000, 'the echo through fg');
+    await waitUntil(() => /\nfg-remote-ok\r+\n/.test(ctl.out), 10_000, 'the echo through fg');
     ctl.write('\x1d');
-    await waitUntil(() => exit !== null, 10_000, 'supervisorctl to exit');
-    assert.equal(exit, 0);
-    assert.match(out, /Exiting foreground/);
+    await waitUntil(() => ctl.exit !== null, 10_000, 'supervisorctl to exit');
+    assert.equal(ctl.exit, 0);
+    assert.match(ctl.out, /Exiting foreground/);
   } finally {
-    if (exit === null) ctl.kill('SIGKILL');
+    ctl.killIfRunning();
   }
   const info = (await d.call('supervisor.getProcessInfo', ['shell'])) as ProcessInfo;
   assert.equal(info.statename, 'RUNNING', 'detaching leaves the program running');
 
   // With a wrong password fg is refused like every command.
-  const bad = pty.spawn(process.execPath, [CTL_BIN, '-c', d.confPath, '-s', url, '-u', USER, '-p', 'wrong', 'fg', 'shell'], {
-    cols: 90,
-    rows: 25,
-    cwd: d.dir,
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, TERM: 'xterm-256color' },
-  });
-  let badOut = '';
-  let badExit: number | null = null;
-  bad.onData((s) => (badOut += s));
-  bad.onExit((e) => (badExit = e.exitCode));
+  const bad = spawnCtl(['-c', d.confPath, '-s', url, '-u', USER, '-p', 'wrong', 'fg', 'shell'], d.dir);
   try {
-    await waitUntil(() => badExit !== null, 15_000, 'the refused fg to exit');
+    await waitUntil(() => bad.exit !== null, 15_000, 'the refused fg to exit');
   } finally {
-    if (badExit === null) bad.kill('SIGKILL');
+    bad.killIfRunning();
   }
-  assert.match(badOut, /Server requires authentication/);
-  assert.doesNotMatch(badOut, /\n\s+at /, 'no stack trace');
+  assert.match(bad.out, /Server requires authentication/);
+  assert.doesNotMatch(bad.out, /\n\s+at /, 'no stack trace');
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,33 @@ test('-r keeps the history file (Supervisor ignores -r); piped lines are not his
   const r = await ctl(['-r', hist, '-s', `unix://${dir}/x.sock`], { input: 'quit\n' });
   assert.equal(r.code, 0);
   assert.equal(readFileSync(hist, 'utf8'), 'status\n', 'loaded and written back');
+});
+
+test('-r is normalized as Supervisor normalize_path: ~ from HOME, relative to the working directory', async (t) => {
+  const dir = tempDir(t);
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const url = `unix://${dir}/x.sock`;
+  const viaHome = await ctl(['-r', '~/sub/../h1', '-s', url], { input: 'quit\n', env: { ...process.env, HOME: home } });
+  assert.equal(viaHome.code, 0);
+  assert.equal(readFileSync(join(home, 'h1'), 'utf8'), '', 'written under $HOME');
+  const relative = await ctl(['-r', 'h2', '-s', url], { input: 'quit\n', cwd: dir });
+  assert.equal(relative.code, 0);
+  assert.equal(readFileSync(join(dir, 'h2'), 'utf8'), '', 'written in the working directory');
+});
+
+test('-h and a usage error load neither the controller, the actions nor a transport', async (t) => {
+  const dir = tempDir(t);
+  for (const args of [['-h'], ['-s', 'nourl']]) {
+    const record = join(dir, 'modules.txt');
+    writeFileSync(record, '');
+    const r = await ctl(args, { nodeArgs: ['--import', RECORDER], env: { ...process.env, MODULE_RECORD: record } });
+    assert.equal(r.code, args[0] === '-h' ? 0 : 2, r.stderr);
+    const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    assert.ok(loaded.some((u) => u.includes('/dist/src/ctl/options.js')), 'the recorder saw the options');
+    const bad = loaded.filter((u) => /\/dist\/src\/(ctl\/controller|ctl\/actions\/|client\/)/.test(u));
+    assert.deepEqual(bad, [], args.join(' '));
+  }
 });
 
 test('a one-shot command loads neither React, Ink nor node-pty', async (t) => {

@@ -318,6 +318,30 @@ test('syslog: each line as "<procname> <line>" through the relay, beside the fil
   }
 });
 
+test('syslog: channels with the same relay command share one relay process, kept until the last one closes', async () => {
+  const r0 = mkTemp('syslog-shared');
+  const relay = path.join(r0, 'relay.txt');
+  const pids = path.join(r0, 'pids.txt');
+  const extras = { syslogCommand: ['sh', '-c', `echo $$ >> "${pids}"; exec cat >> "${relay}"`] };
+  const a = rig({ syslog: true }, { file: false, watchOutput: false, extras });
+  const b = rig({ syslog: true }, { file: false, watchOutput: false, extras });
+  try {
+    a.ch.write(Buffer.from('from a\n'), 1);
+    b.ch.write(Buffer.from('from b\n'), 2);
+    await a.ch.close();
+    // The other channel still has the relay after the first one closed.
+    b.ch.write(Buffer.from('b again\n'), 2);
+    await b.ch.close();
+    await waitFor(() => fs.existsSync(relay) && fs.readFileSync(relay, 'utf8').split('\n').length === 4, 'relay output');
+    assert.equal(fs.readFileSync(relay, 'utf8'), 'comm from a\ncomm from b\ncomm b again\n');
+    assert.equal(fs.readFileSync(pids, 'utf8').trim().split('\n').length, 1);
+  } finally {
+    rmTemp(a.dir);
+    rmTemp(b.dir);
+    rmTemp(r0);
+  }
+});
+
 test('syslog with no relay program fails quietly', async () => {
   const r = rig({ syslog: true }, { file: false, watchOutput: false, extras: { syslogCommand: ['/nonexistent/logger'] } });
   try {

@@ -3,6 +3,7 @@
  * context over a FakeClock and a MemoryLogger, an in-memory output channel, and a hand-written
  * fake spawner whose children exit when the test says so.
  */
+import { constants as osConstants } from 'node:os';
 import type { ChannelLogConfig, ProcessConfig, SupervisordConfig } from '../../../src/config/types.js';
 import { EventBus, type ProcessStateEvent } from '../../../daemon/events/bus.js';
 import { FakeClock, type Clock } from '../../../daemon/process/clock.js';
@@ -156,6 +157,10 @@ export class FakeChild implements ChildHandle {
     if (this.killError) {
       const err = new Error(`kill ${this.killError}`) as NodeJS.ErrnoException;
       err.code = this.killError;
+      // As process.kill throws it: libuv's negative errno, no path.
+      const num = (osConstants.errno as Record<string, number>)[this.killError];
+      if (num !== undefined) err.errno = -num;
+      err.syscall = 'kill';
       throw err;
     }
     this.kills.push({ sig, group });

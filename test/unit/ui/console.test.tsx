@@ -175,6 +175,21 @@ describe('console: table', () => {
     await quit(r);
   });
 
+  it('C folds every group, and unfolds them all when any is folded', async () => {
+    const r = await rig(DEMO);
+    await r.term.waitForText('worker_1');
+    r.keys.type('C');
+    let lines = await r.term.waitForText('▸ workers (2)');
+    assert.equal(row(lines, 'worker_0'), '');
+    // Lone processes named like their group have no group row to fold: they stay.
+    assert.ok(row(lines, 'cron'));
+    assert.ok(row(lines, 'web'));
+    r.keys.type('C');
+    lines = await r.term.waitForText('▾ workers (2)');
+    assert.ok(row(lines, 'worker_0'));
+    await quit(r);
+  });
+
   it('moves once per key when keys arrive coalesced ("jjj" in one read)', async () => {
     const r = await rig(DEMO);
     await r.term.waitForText('worker_1');
