@@ -26,6 +26,23 @@ export function rssKiB(pid: number): number | null {
   }
 }
 
+/** VmRSS split by kind (KiB): anonymous memory (heap, stacks) and file-backed pages (the binary, libraries). */
+export interface RssParts {
+  anon: number;
+  file: number;
+}
+
+/** RssAnon and RssFile (+ RssShmem) of /proc/<pid>/status, or null if the process is gone. */
+export function rssPartsKiB(pid: number): RssParts | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(s)?.[1] ?? 0);
+    return { anon: field('RssAnon'), file: field('RssFile') + field('RssShmem') };
+  } catch {
+    return null;
+  }
+}
+
 /** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
 function statFields(pid: number): string[] | null {
   try {

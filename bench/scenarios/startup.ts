@@ -10,7 +10,7 @@ import type { Impl } from '../lib/daemon.js';
 import { measureImpl, inScratch, pick, withDaemon, type Ctx, type Outcome } from '../lib/scenario.js';
 import { median } from '../lib/stats.js';
 import { makeRow, type Row } from '../lib/results.js';
-import { CLK_TCK, cpuMs, rssKiB } from '../lib/sys.js';
+import { CLK_TCK, cpuMs, rssKiB, rssPartsKiB, type RssParts } from '../lib/sys.js';
 import { sleep } from '../lib/wait.js';
 
 const PROGRAMS = 500;
@@ -24,6 +24,8 @@ interface Startup {
   startupS: number;
   /** Only measured on the run that waits out the idle window. */
   rssMiB: number | null;
+  /** Anonymous and file-backed parts of that RSS (KiB), measured with it. */
+  rssParts: RssParts | null;
   idleCpuMs: number | null;
 }
 
@@ -49,16 +51,17 @@ async function measure(ctx: Ctx, impl: Impl, idle: boolean): Promise<Startup> {
       if (alive < PROGRAMS) throw new Error(`log says ${PROGRAMS} RUNNING but /proc shows ${alive} sleep processes`);
       if (!idle) {
         ctx.log(`  ${impl}: ${PROGRAMS} RUNNING after ${startupS.toFixed(2)} s`);
-        return { startupS, rssMiB: null, idleCpuMs: null };
+        return { startupS, rssMiB: null, rssParts: null, idleCpuMs: null };
       }
       await sleep(SETTLE_MS);
       const c0 = cpuMs(d.pid);
       await sleep(IDLE_MS);
       const c1 = cpuMs(d.pid);
       const rss = rssKiB(d.pid);
+      const rssParts = rssPartsKiB(d.pid);
       if (c0 === null || c1 === null || rss === null) throw new Error(d.exitedWhy() ?? 'daemon vanished from /proc');
       ctx.log(`  ${impl}: ${PROGRAMS} RUNNING after ${startupS.toFixed(2)} s, RSS ${(rss / 1024).toFixed(1)} MiB, idle CPU ${(c1 - c0).toFixed(0)} ms / ${IDLE_MS / 1000} s`);
-      return { startupS, rssMiB: rss / 1024, idleCpuMs: c1 - c0 };
+      return { startupS, rssMiB: rss / 1024, rssParts, idleCpuMs: c1 - c0 };
     });
   });
 }
@@ -86,6 +89,11 @@ export async function runStartup(ctx: Ctx): Promise<Row[]> {
   };
   const python = result('python');
   const ours = result('ours');
+  // Where each daemon's resident memory is: its own heap and stacks, or pages of its binary and libraries.
+  const parts = (impl: Impl, o: Outcome<Startup>): string[] => {
+    const p = o.ok ? o.value.rssParts : null;
+    return p ? [`${impl}: ${(p.anon / 1024).toFixed(1)} MiB anonymous (heap, stacks) + ${(p.file / 1024).toFixed(1)} MiB file-backed (binary, libraries)`] : [];
+  };
   return [
     makeRow(`1. ${PROGRAMS} programs: launch → all RUNNING, median of ${RUNS}`, 's', pick(ours, (v) => v.startupS), pick(python, (v) => v.startupS), {
       kind: 'ratio-max',
@@ -94,7 +102,7 @@ export async function runStartup(ctx: Ctx): Promise<Row[]> {
     makeRow(`2. daemon RSS, ${PROGRAMS} running`, 'MiB', pick(ours, (v) => v.rssMiB), pick(python, (v) => v.rssMiB), {
       kind: 'ratio-max',
       x: 1.2,
-    }),
+    }, [...parts('ours', ours), ...parts('python', python)]),
     makeRow(
       `2. idle CPU over ${IDLE_MS / 1000} s, ${PROGRAMS} running`,
       'ms',
