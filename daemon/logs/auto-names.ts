@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { ChannelLogConfig, ProcessConfig, SupervisordConfig } from '../../src/config/types.js';
 import type { Logger } from './logger.js';
-import { osErrorText, pyRepr } from './py-format.js';
+import { pyRepr } from '../../src/config/pyrepr.js';
+import { osErrorText } from './message-texts.js';
 
 // Python's tempfile._RandomNameSequence alphabet and length.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789_';

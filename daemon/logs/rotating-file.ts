@@ -22,7 +22,7 @@
  *   per program. Once written to, the file stays open.
  */
 import * as fs from 'node:fs';
-import { osErrorText } from './py-format.js';
+import { osErrorText } from './message-texts.js';
 
 export interface RotatingFileOptions {
   /** Rotate when the file reaches this size; 0 = never. */

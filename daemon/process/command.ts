@@ -6,7 +6,7 @@
 import { statSync, accessSync, constants as fsConstants, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessConfig } from '../../src/config/types.js';
-import { pyRepr } from './pyformat.js';
+import { pyRepr } from '../../src/config/pyrepr.js';
 
 /** Supervisor's PATH when neither the program nor the daemon has one. */
 export const DEFAULT_PATH = ['/bin', '/usr/bin', '/usr/local/bin'];

@@ -1,6 +1,6 @@
 /** The `description` of getProcessInfo: the text of supervisorctl's status column (reference c.2). */
 import { ProcessStates } from '../../src/api/states.js';
-import { formatStopTime, formatTimedelta } from './pyformat.js';
+import { formatStopTime, formatTimedelta } from './status-times.js';
 
 /** The getProcessInfo fields the description is made from (timestamps are whole seconds). */
 export interface DescribableInfo {

@@ -7,7 +7,7 @@ import type { ProcessConfig } from '../../src/config/types.js';
 import type { ProcessInfo } from '../../src/api/process-info.js';
 import { ProcessStates, SupervisorStates, processStateName, type ProcessState } from '../../src/api/states.js';
 import type { OutputChannel, OutputChannelFactory } from '../logs/types.js';
-import { osErrorText } from '../logs/py-format.js';
+import { osErrorText } from '../logs/message-texts.js';
 import type { EngineContext, Process } from './types.js';
 import { planSpawn, type SetupEnv } from './child-setup.js';
 import { SpawnError, type ChildExit, type ChildHandle, type ChildIO, type Spawner } from './spawner.js';

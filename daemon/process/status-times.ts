@@ -1,11 +1,7 @@
 /**
- * Python formatting that Supervisor's texts depend on: `repr()` of a string (the `%r` in
- * `can't find command '...'`), `str(timedelta)` for uptimes and `strftime('%b %d %I:%M %p')`.
+ * The times in a process' status description, as Python prints them: the uptime as `str(timedelta)`
+ * (`pid 6446, uptime 0:00:13`) and the stop time as `strftime('%b %d %I:%M %p')` (`Nov 23 06:36 PM`).
  */
-import { pyRepr } from '../../src/config/pyrepr.js';
-
-/** Python's `repr()` of a str: one implementation for the whole project. */
-export { pyRepr };
 
 /** `str(datetime.timedelta(seconds=n))` for whole seconds: `0:00:13`, `1 day, 2:03:04`, `3 days, 0:00:00`. */
 export function formatTimedelta(totalSeconds: number): string {

@@ -1,12 +1,10 @@
 /**
- * Python-compatible text helpers for log messages: Supervisor formats names with `%r` and OS errors as
- * `[Errno N] Text: 'path'`, and those exact strings end up in users' logs and scripts.
+ * Values in log messages as Python prints them: an OS error as `str(OSError)` (`[Errno N] Text: 'path'`)
+ * and undecodable output as `repr(bytes)`. Those exact strings end up in users' logs and scripts.
+ * (A str's `repr()` is src/config/pyrepr.ts.)
  */
 import { getSystemErrorMap } from 'node:util';
 import { pyRepr } from '../../src/config/pyrepr.js';
-
-/** Python's `repr()` of a str: one implementation for the whole project. */
-export { pyRepr };
 
 /** Python 3 `repr()` of bytes: `b'...'` with printable ASCII kept and everything else as \xhh. */
 export function pyBytesRepr(b: Uint8Array): string {
