@@ -4,11 +4,11 @@
  * signal, an RPC) and when the earliest deadline of a group (or the shutdown report, or a TICK) is due.
  * Each pass does what one `runforever` iteration does in Supervisor, in the same order.
  */
-import { processStateName, SupervisorStates } from '../src/api/states.js';
+import { processStateName, ProcessStates, STOPPED_STATES, SupervisorStates, type ProcessState } from '../src/api/states.js';
 import { Faults, RpcFault } from '../src/api/faults.js';
 import type { GroupConfig, ProcessConfig, ServerConfig } from '../src/config/types.js';
 import type { LogTarget } from '../src/client/types.js';
-import { EventBus } from './events/bus.js';
+import { EventBus, type ProcessStateEvent } from './events/bus.js';
 import { realClock, type Clock, type Timer } from './process/clock.js';
 import type { EngineContext, GroupFactory, Process, ProcessGroup } from './process/types.js';
 import type { Logger } from './logs/logger.js';
@@ -59,6 +59,89 @@ function byPriority<T extends { config: { priority: number } }>(items: Iterable<
   return [...items].sort((a, b) => a.config.priority - b.config.priority);
 }
 
+/** States in which the group being stopped still has something for stopAll() to do. */
+const STOPPABLE: readonly ProcessState[] = [ProcessStates.RUNNING, ProcessStates.STARTING, ProcessStates.BACKOFF];
+
+/**
+ * What a shutdown pass needs without visiting every process: the processes not yet stopped (with a
+ * count per group), those whose state changed since the last pass, and the earliest deadline among
+ * the unstopped ones. Kept up to date from the bus' process-state events, so N exits cost O(N) in
+ * all, not one visit of every process per exit.
+ */
+class ShutdownTracker {
+  /** Processes not in STOPPED_STATES. */
+  private readonly unstopped = new Set<Process>();
+  private readonly perGroup = new Map<string, number>();
+  /** Each process' place in a pass: ascending group priority, then the group's own order. */
+  private readonly order = new Map<Process, number>();
+  private dirty = new Set<Process>();
+  /** No unstopped process has a deadline before this (it may be earlier than needed: one spare pass). */
+  nextDue = -Infinity;
+  /** The clock at the last pass: a clock that went back makes every deadline suspect. */
+  private lastNow = -Infinity;
+  /** stopAll() must run on the group being stopped (a new target, or one of its processes can be stopped again). */
+  stopTarget = true;
+
+  constructor(groups: ProcessGroup[]) {
+    for (const g of groups) this.addGroup(g);
+  }
+
+  /** How many processes are not stopped yet (0: the shutdown is complete). */
+  get remaining(): number {
+    return this.unstopped.size;
+  }
+
+  /** Unstopped processes of one group (is the group being stopped done?). */
+  unstoppedIn(group: string): number {
+    return this.perGroup.get(group) ?? 0;
+  }
+
+  /** Track a group (at the start of the shutdown, or added during it). */
+  addGroup(g: ProcessGroup): void {
+    for (const p of g.processes.values()) {
+      this.order.set(p, this.order.size);
+      this.update(p);
+    }
+  }
+
+  /** A process changed state: it must be looked at in the next pass. */
+  observe(p: Process, e: ProcessStateEvent, target: string | undefined): void {
+    this.update(p);
+    this.dirty.add(p);
+    if (e.group === target && STOPPABLE.includes(e.to)) this.stopTarget = true;
+  }
+
+  /**
+   * The processes this pass must transition, in pass order: every unstopped one when a deadline is
+   * due (or the clock went back), otherwise only those that changed state since the last pass.
+   */
+  takeBatch(now: number): Process[] {
+    const full = now >= this.nextDue || now < this.lastNow;
+    this.lastNow = now;
+    const picked = full ? [...this.unstopped] : [...this.dirty].filter((p) => this.unstopped.has(p));
+    this.dirty = new Set();
+    if (full) this.nextDue = Infinity;
+    return picked.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+
+  /** Fold the deadlines of processes just transitioned into nextDue. */
+  noteDeadlines(procs: Process[]): void {
+    for (const p of procs) {
+      const d = p.nextDeadline();
+      if (d !== null && d < this.nextDue) this.nextDue = d;
+    }
+  }
+
+  private update(p: Process): void {
+    const was = this.unstopped.has(p);
+    const is = !STOPPED_STATES.includes(p.state);
+    if (was === is) return;
+    if (is) this.unstopped.add(p);
+    else this.unstopped.delete(p);
+    this.perGroup.set(p.group, this.unstoppedIn(p.group) + (is ? 1 : -1));
+  }
+}
+
 /** Supervisor's `supervisord.Supervisor`: owns the groups and drives their state machines. */
 export class Supervisor {
   readonly bus: EventBus;
@@ -78,9 +161,11 @@ export class Supervisor {
   private readonly ticks: TickSource;
   private currentMood: number = SupervisorStates.RUNNING;
   private running = false;
-  private stopping = false;
+  /** Set when the shutdown starts (the mood left RUNNING); null until then. */
+  private shutdown: ShutdownTracker | null = null;
   /** Shutdown queue: ascending priority; the last one is being stopped. */
   private stopGroups: ProcessGroup[] = [];
+  private passCount = 0;
   private lastShutdownReport = 0;
   private readonly signals: string[] = [];
   private passQueued: NodeJS.Immediate | null = null;
@@ -106,7 +191,16 @@ export class Supervisor {
       wake: () => this.wake(),
     };
     // Any state change (from an RPC, a child's exit, a timer) may move the next deadline.
-    this.bus.on('process-state', () => this.wake());
+    this.bus.on('process-state', (e) => {
+      const p = this.shutdown ? this.groups.get(e.group)?.processes.get(e.name) : undefined;
+      if (p) this.shutdown!.observe(p, e, this.stopGroups.at(-1)?.name);
+      this.wake();
+    });
+  }
+
+  /** How many main-loop passes have run (tests pin that passes are batched, not one per event). */
+  get passes(): number {
+    return this.passCount;
   }
 
   /** The [supervisord] identifier (getIdentification, event envelopes). */
@@ -202,7 +296,9 @@ export class Supervisor {
   /** Activate a group (startup, addProcessGroup RPC). False when one of that name is active. */
   addProcessGroup(cfg: GroupConfig): boolean {
     if (this.groups.has(cfg.name)) return false;
-    this.groups.set(cfg.name, this.deps.groupFactory(cfg, this.engine));
+    const group = this.deps.groupFactory(cfg, this.engine);
+    this.groups.set(cfg.name, group);
+    this.shutdown?.addGroup(group);
     this.bus.emit({ kind: 'group', type: 'PROCESS_GROUP_ADDED', group: cfg.name });
     // A new group may have autostart processes: let the next pass start them.
     this.wake();
@@ -251,45 +347,71 @@ export class Supervisor {
   /** One main-loop pass, in Supervisor's order: shutdown step, transitions, one signal, ticks. */
   private pass(): void {
     if (!this.done) return;
+    this.passCount++;
     this.timer?.cancel();
     this.timer = null;
     if (this.currentMood < SupervisorStates.RUNNING) {
-      if (!this.stopping) {
-        // RUNNING -> stopping: remember the groups in ascending priority; stop from the end.
-        this.stopping = true;
-        this.stopGroups = this.sortedGroups();
-        this.bus.emit({ kind: 'supervisor-state', type: 'SUPERVISOR_STATE_CHANGE_STOPPING', state: this.currentMood });
-      }
-      this.stopGroups.at(-1)?.stopAll();
-      if (this.shutdownReport().length === 0) {
-        this.finish();
-        return;
-      }
+      this.shutdownPass();
+      return;
     }
     for (const group of this.sortedGroups()) group.transition();
     this.handleSignal();
     this.ticks.check(this.clock.now());
-    if (this.currentMood < SupervisorStates.RUNNING && this.stopGroups.length) {
-      // The group being stopped is done once none of its processes is left running.
-      if (this.stopGroups.at(-1)!.unstopped().length === 0) {
-        this.stopGroups.pop();
-        // The next group must be stopped now, not at the next deadline.
-        this.wake();
-      }
+    let due = Infinity;
+    for (const group of this.groups.values()) {
+      const d = group.nextDeadline();
+      if (d !== null && d < due) due = d;
     }
-    this.schedule();
+    this.schedule(due);
   }
 
-  /** Processes not yet stopped; logs `waiting for a, b to die` at most every 3 seconds. */
-  private shutdownReport(): Process[] {
-    const unstopped = [...this.groups.values()].flatMap((g) => g.unstopped());
-    const now = this.clock.now();
-    if (unstopped.length && now > this.lastShutdownReport + 3) {
-      this.logger.info(`waiting for ${unstopped.map((p) => p.name).join(', ')} to die`);
-      this.lastShutdownReport = now;
-      for (const p of unstopped) this.logger.blather(`${p.name} state: ${processStateName(p.state)}`);
+  /**
+   * A pass while stopping: the same steps as Supervisor's (stop the last group of the queue, report,
+   * transition, pop the group once it is stopped), but each costs what changed, not every process.
+   */
+  private shutdownPass(): void {
+    if (!this.shutdown) {
+      // RUNNING -> stopping: remember the groups in ascending priority; stop from the end.
+      this.stopGroups = this.sortedGroups();
+      this.shutdown = new ShutdownTracker(this.stopGroups);
+      this.bus.emit({ kind: 'supervisor-state', type: 'SUPERVISOR_STATE_CHANGE_STOPPING', state: this.currentMood });
     }
-    return unstopped;
+    const sd = this.shutdown;
+    // stopAll() acts only on RUNNING/STARTING/BACKOFF processes: with none in the group it does nothing.
+    if (sd.stopTarget) {
+      sd.stopTarget = false;
+      this.stopGroups.at(-1)?.stopAll();
+    }
+    this.shutdownReport(sd.remaining);
+    if (sd.remaining === 0) {
+      this.finish();
+      return;
+    }
+    // A stopped process has nothing to do in transition() while the mood forbids spawning.
+    const batch = sd.takeBatch(this.clock.now());
+    for (const p of batch) p.transition();
+    sd.noteDeadlines(batch);
+    this.handleSignal();
+    this.ticks.check(this.clock.now());
+    const target = this.stopGroups.at(-1);
+    // The group being stopped is done once none of its processes is left running.
+    if (target && sd.unstoppedIn(target.name) === 0) {
+      this.stopGroups.pop();
+      sd.stopTarget = true;
+      // The next group must be stopped now, not at the next deadline.
+      this.wake();
+    }
+    this.schedule(Math.min(sd.nextDue, this.lastShutdownReport + 3));
+  }
+
+  /** Logs `waiting for a, b to die` at most every 3 seconds while `remaining` processes are not stopped. */
+  private shutdownReport(remaining: number): void {
+    const now = this.clock.now();
+    if (!remaining || now <= this.lastShutdownReport + 3) return;
+    const unstopped = [...this.groups.values()].flatMap((g) => g.unstopped());
+    this.logger.info(`waiting for ${unstopped.map((p) => p.name).join(', ')} to die`);
+    this.lastShutdownReport = now;
+    for (const p of unstopped) this.logger.blather(`${p.name} state: ${processStateName(p.state)}`);
   }
 
   private handleSignal(): void {
@@ -318,15 +440,10 @@ export class Supervisor {
     }
   }
 
-  /** Arm one timer for the earliest moment a pass has something to do. */
-  private schedule(): void {
+  /** Arm one timer for the earliest of `due` (a process deadline, seconds) and the next TICK. */
+  private schedule(due: number): void {
     const now = this.clock.now();
-    let due = this.ticks.nextDue(now);
-    for (const group of this.groups.values()) {
-      const d = group.nextDeadline();
-      if (d !== null && d < due) due = d;
-    }
-    if (this.stopping) due = Math.min(due, this.lastShutdownReport + 3);
+    due = Math.min(due, this.ticks.nextDue(now));
     // A deadline already past still waits a little, so a deadline that is never cleared cannot spin.
     const ms = Math.max(10, Math.ceil((due - now) * 1000));
     this.timer = this.clock.setTimer(ms, () => {
