@@ -47,10 +47,21 @@ function overridesOf(cli: CommandLine): Partial<SupervisordConfig> {
 /** How one pass ended: the loop's outcome, or the exit status of a startup failure. */
 type PassResult = RunOutcome | { exit: number };
 
+/** How long supervisord may linger after the main loop ended before it exits anyway. */
+export const EXIT_BACKSTOP_MS = 3000;
+
+/** What tests may change about `main`. */
+export interface MainOptions {
+  /** Milliseconds before the exit backstop fires (default EXIT_BACKSTOP_MS). */
+  exitBackstopMs?: number;
+}
+
 /** supervisord's state across restarts. */
 class Daemon {
   private readonly signals = new SignalRouter();
   private first = true;
+  /** The [supervisord] section of the last pass: where a line logged after the end goes. */
+  private lastSettings: SupervisordConfig | null = null;
 
   constructor(
     private readonly argv: string[],
@@ -86,6 +97,7 @@ class Daemon {
   private async pass(cli: CommandLine, preloaded: ServerConfig | null): Promise<PassResult> {
     const config = preloaded ?? this.load(cli);
     if ('exit' in config) return config;
+    this.lastSettings = config.supervisord;
 
     const uid = setUidOrExit(config.supervisord.uid);
     if ('error' in uid) return this.usage(uid.error);
@@ -184,6 +196,27 @@ class Daemon {
     }
   }
 
+  /**
+   * Log one WARN line after the passes ended (their activity log is closed): the last pass' log is
+   * opened again for it, or stderr when there is none or it cannot be opened.
+   */
+  warnAfterEnd(message: string): void {
+    const settings = this.lastSettings;
+    if (settings) {
+      const log = ActivityLog.fromConfig(settings);
+      try {
+        log.open();
+        log.warn(message);
+        return;
+      } catch {
+        // Fall through to stderr: the line must not be lost with the process.
+      } finally {
+        log.close();
+      }
+    }
+    process.stderr.write(`WARN ${message}\n`);
+  }
+
   /** The daemon copy's part of `_daemonize`: chdir (directory=) and umask; setsid was done at spawn. */
   private becomeDaemon(cfg: SupervisordConfig, logger: ActivityLog): void {
     logger.info('daemonizing the supervisord process');
@@ -203,7 +236,7 @@ class Daemon {
  * Run supervisord with `argv` (without node and the script). Resolves with the exit status:
  * 0 after a shutdown, 2 for a usage or startup error (printed as `Error: ...`).
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const argv0 = process.argv[1] ?? 'supervisord';
   const channel = takeDaemonChannel();
   // Whatever started us may have left descriptors open; no program must inherit them.
@@ -246,7 +279,26 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   const status = await daemon.run(cli, config);
-  // Whatever a library may still hold open, supervisord has finished: do not linger.
-  setTimeout(() => process.exit(status), 3000).unref();
+  armExitBackstop(status, (m) => daemon.warnAfterEnd(m), opts.exitBackstopMs ?? EXIT_BACKSTOP_MS);
   return status;
+}
+
+/**
+ * Whatever may still hold the event loop open, supervisord has finished: exit with `status` after
+ * `delayMs` at the latest. Nothing should be left open by then, so when the timer does fire it names
+ * what was (process.getActiveResourcesInfo) through `warn`: a leaked handle must not go unnoticed.
+ */
+export function armExitBackstop(status: number, warn: (message: string) => void, delayMs: number): void {
+  setTimeout(() => {
+    warn(`still running ${delayMs} ms after the shutdown, exiting anyway; open: ${describeResources(process.getActiveResourcesInfo())}`);
+    process.exit(status);
+  }, delayMs).unref();
+}
+
+/** `Timeout x2, TCPServerWrap`: the kinds of open resources, each with its count when more than one. */
+function describeResources(kinds: string[]): string {
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  if (!counts.size) return 'nothing listed (a native handle?)';
+  return [...counts].map(([k, n]) => (n > 1 ? `${k} x${n}` : k)).join(', ');
 }
