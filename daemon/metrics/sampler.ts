@@ -52,6 +52,7 @@ export class MetricsSampler {
   private daemonPrev: { cpu: NodeJS.CpuUsage; at: number } | null = null;
   private leaseUntil = 0;
   private timer: Timer | null = null;
+  private closed = false;
   private readonly off: () => void;
 
   constructor(private readonly opts: SamplerOptions) {
@@ -72,8 +73,10 @@ export class MetricsSampler {
     return this.timer !== null;
   }
 
-  /** A subscriber's heartbeat: sample for the next leaseMs, starting now when idle. */
+  /** A subscriber's heartbeat: sample for the next leaseMs, starting now when idle (never once closed). */
   touch(): void {
+    // A heartbeat that races the daemon's shutdown must not restart the timer close() cancelled.
+    if (this.closed) return;
     this.leaseUntil = this.clock.now() + this.leaseMs / 1000;
     if (this.timer) return;
     // The first reading only sets the baseline: a CPU % needs two.
@@ -81,8 +84,9 @@ export class MetricsSampler {
     this.schedule();
   }
 
-  /** Stop sampling and counting. */
+  /** Stop sampling and counting, for good. */
   close(): void {
+    this.closed = true;
     this.timer?.cancel();
     this.timer = null;
     this.off();
@@ -98,7 +102,8 @@ export class MetricsSampler {
         return;
       }
       this.sample(true);
-      this.schedule();
+      // A subscriber of the sample may have closed the sampler (the daemon shutting down).
+      if (!this.closed) this.schedule();
     });
   }
 
