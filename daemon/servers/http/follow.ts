@@ -37,8 +37,7 @@ export class FileFollower {
   /** Opens `path` (it must exist) and starts sending from `head` bytes before its end. */
   static async start(path: string, head: number, sink: FollowSink, onError: (err: Error) => void): Promise<FileFollower> {
     const f = new FileFollower(path, sink, onError);
-    await f.open();
-    const { size } = await f.fh!.stat();
+    const { size } = await f.open();
     // As Supervisor: a file shorter than `head` is sent whole.
     f.pos = size >= head ? size - head : 0;
     f.watch();
@@ -48,11 +47,14 @@ export class FileFollower {
     return f;
   }
 
-  private async open(): Promise<void> {
+  /** Opens the path, to be read from its start; its stat gives the inode (rotation) and the size (head). */
+  private async open(): Promise<fs.Stats> {
     const fh = await fsp.open(this.path, 'r');
     this.fh = fh;
-    this.ino = (await fh.stat()).ino;
+    const st = await fh.stat();
+    this.ino = st.ino;
     this.pos = 0;
+    return st;
   }
 
   private watch(): void {
@@ -93,11 +95,18 @@ export class FileFollower {
 
   private async pass(): Promise<void> {
     await this.followRename();
+    await this.sendAppended();
+  }
+
+  /**
+   * Sends what the open file holds past `pos`, until it stops growing. A file that shrank below `pos`
+   * was truncated in place (or cleared): say so, then send it from its start.
+   */
+  private async sendAppended(): Promise<void> {
     for (;;) {
       if (this.closed || !this.fh) return;
       const { size } = await this.fh.stat();
       if (size < this.pos) {
-        // Truncated in place (or cleared): say so, then send the file from its start.
         this.pos = 0;
         if (!this.sink.write(Buffer.from(TRUNCATED_NOTICE))) await this.sink.waitDrain();
         continue;
@@ -122,24 +131,18 @@ export class FileFollower {
     }
     if (ino === this.ino || this.closed) return;
     // Send what the old file still got before it was renamed away, then move on.
-    await this.drainOld();
+    await this.sendAppended();
+    if (this.closed) return;
     const old = this.fh;
     await this.open();
     await old?.close().catch(() => {});
-    this.watch();
-  }
-
-  private async drainOld(): Promise<void> {
-    if (!this.fh) return;
-    const { size } = await this.fh.stat();
-    while (this.pos < size && !this.closed) {
-      const len = Math.min(size - this.pos, READ_CHUNK);
-      const buf = Buffer.alloc(len);
-      const { bytesRead } = await this.fh.read(buf, 0, len, this.pos);
-      if (bytesRead === 0) break;
-      this.pos += bytesRead;
-      if (!this.sink.write(buf.subarray(0, bytesRead))) await this.sink.waitDrain();
+    // close() during the open() above could not see the new handle: close it here.
+    if (this.closed) {
+      void this.fh?.close().catch(() => {});
+      this.fh = null;
+      return;
     }
+    this.watch();
   }
 
   /** Stops following and closes the file. */
