@@ -3,7 +3,7 @@
  * the same search as supervisord but no file is fine; a file must have `[supervisorctl]`;
  * `[include]` is ignored.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type SupervisorctlConfig } from './types.js';
 import { IniParser } from './ini.js';
@@ -33,6 +33,26 @@ export interface CtlConfigResult {
   messages: string[];
 }
 
+/** Errors of open() that mean the path names no file (Python's os.path.exists would be False). */
+const NO_SUCH_PATH = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
+
+/**
+ * Whether a failed read means "could not find" (Supervisor tests os.path.exists before it opens).
+ * EACCES is either a file we may not read ("read") or a directory on the way we may not search, where
+ * exists() is False ("find"): only then, on this failure path, a stat tells the two apart.
+ */
+function namesNothing(abs: string, err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (NO_SUCH_PATH.has(code)) return true;
+  if (code !== 'EACCES') return false;
+  try {
+    statSync(abs);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Load supervisorctl's configuration; throws ConfigError with Supervisor's messages. */
 export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
   const cwd = opts.cwd ?? process.cwd();
@@ -41,11 +61,11 @@ export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
   const fileArg = opts.configFile ?? findConfigFile(argv0, cwd);
   if (fileArg === null) return { file: null, ctl: { ...CTL_DEFAULTS }, messages: [] };
   const abs = resolve(cwd, fileArg);
-  if (!existsSync(abs)) throw new ConfigError(`could not find config file ${fileArg}`);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');
-  } catch {
+  } catch (err) {
+    if (namesNothing(abs, err)) throw new ConfigError(`could not find config file ${fileArg}`);
     throw new ConfigError(`could not read config file ${fileArg}`);
   }
   const parser = new IniParser();
