@@ -13,11 +13,19 @@ import { ExitStatus } from '../exit-codes.js';
 import { nextInterrupt } from '../io.js';
 import { words } from '../parseline.js';
 import { faultRepr } from '../pyformat.js';
+import { reportFault } from './common.js';
 import { PRESS_CTRL_C, startFollow } from './follow.js';
 import type { Action } from './types.js';
 
 const EXITING = 'Exiting foreground';
 const KILLED = 'Process got killed';
+const BAD_NAME = 'ERROR: bad process name supplied';
+const NOT_RUNNING = 'ERROR: process not running';
+
+/** `ERROR: <Fault 6: 'SHUTDOWN_STATE'>`: Supervisor's `'ERROR: ' + str(fault)`. */
+function faultLine(e: RpcFault): string {
+  return 'ERROR: ' + faultRepr(e.code, e.message);
+}
 
 /** dist/ui/attach.js and dist/ui/detach-key.js (no React in either), next to this file in dist/. */
 const ATTACH_MODULE = new URL('../../../ui/attach.js', import.meta.url);
@@ -75,10 +83,8 @@ async function fgPty(ctl: Controller, name: string): Promise<void> {
       onNotice: (text) => io.out(text),
     });
   } catch (e) {
-    if (e instanceof RpcFault) io.out('ERROR: ' + faultRepr(e.code, e.message));
-    else io.out(`ERROR: ${(e as Error)?.message ?? e}`);
-    ctl.exitstatus = ExitStatus.GENERIC;
-    return;
+    // The program went away between the checks and the attach: the texts of those checks.
+    return reportFault(ctl, e, { [Faults.BAD_NAME]: BAD_NAME, [Faults.NOT_RUNNING]: NOT_RUNNING });
   } finally {
     for (const { event, fns } of parked) for (const fn of fns) stdin.on(event, fn);
     if (!wasFlowing) stdin.pause();
@@ -107,17 +113,16 @@ async function doFg(ctl: Controller, arg: string): Promise<void> {
   try {
     info = await ctl.rpc<ProcessInfo>('supervisor.getProcessInfo', name);
   } catch (e) {
-    if (!(e instanceof RpcFault)) throw e;
-    if (e.code === Faults.BAD_NAME) {
-      io.out('ERROR: bad process name supplied');
-      ctl.exitstatus = ExitStatus.GENERIC;
-    } else {
-      io.out('ERROR: ' + faultRepr(e.code, e.message));
+    // Supervisor prints any other fault (SHUTDOWN_STATE, when the shutdown began after upcheck) and
+    // leaves the exit status alone; BAD_NAME is an error like in every other action.
+    if (isFault(e) && e.code !== Faults.BAD_NAME) {
+      io.out(faultLine(e));
+      return;
     }
-    return;
+    return reportFault(ctl, e, { [Faults.BAD_NAME]: BAD_NAME });
   }
   if (info.state !== ProcessStates.RUNNING) {
-    io.out('ERROR: process not running');
+    io.out(NOT_RUNNING);
     ctl.exitstatus = ExitStatus.GENERIC;
     return;
   }
@@ -159,8 +164,9 @@ async function doFg(ctl: Controller, arg: string): Promise<void> {
       try {
         await ctl.rpc('supervisor.sendProcessStdin', name, line + '\n');
       } catch (e) {
+        // Not reportFault: Supervisor prints any fault here, leaves fg and keeps the exit status.
         if (!isFault(e)) throw e;
-        io.out(e.code === Faults.NOT_RUNNING ? KILLED : 'ERROR: ' + faultRepr(e.code, e.message));
+        io.out(e.code === Faults.NOT_RUNNING ? KILLED : faultLine(e));
         io.out(EXITING);
         return;
       }
