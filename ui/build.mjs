@@ -1,38 +1,89 @@
 #!/usr/bin/env node
-// Bundles the console (dist/ui/main.js and everything it loads: Ink, React, @xterm/headless) into
-// dist/ui/console.bundle.js, so `supervisorctl` opens it in one file read instead of Ink's hundreds
-// (about 0.5 s faster). Run after tsc: `node ui/build.mjs`. dist/ui/main.js picks the bundle up when
-// it exists. The project's own src/ modules stay outside the bundle: the ctl has loaded them already,
-// and their classes (RpcFault, ClientError) must be the same ones for instanceof checks.
+// Bundles supervisorctl and its console with esbuild, in ONE build, into dist/bundle/:
+//   supervisorctl.js   the ctl (dist/src/ctl/main.js); bin/supervisorctl.js uses it when it exists
+//   console.bundle.js  the console (dist/ui/main.js: Ink, React, @xterm/headless), loaded lazily
+//   attach.js, detach-key.js   what `fg` loads for a pty program (dist/ui/attach.js, detach-key.js)
+//   *-<hash>.js        chunks: code shared by several entries, and what each loads on demand
+// A one-shot command then loads a few files instead of dozens (and the console one instead of Ink's
+// hundreds). One build with code splitting keeps every module ONCE: RpcFault and ClientError are the
+// same classes in the ctl, the console and attach, as instanceof needs. Run after tsc:
+// `node ui/build.mjs` (part of `npm run build`). It also writes dist/bundle/manifest.json: for each
+// output file, the project and package modules inside it (tests check what a command really loads).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist/ui/main.js');
-const outdir = join(root, 'dist/ui');
-const outfile = join(outdir, 'console.bundle.js');
-// Code only some sessions need (the pty screen emulator, @xterm/headless) goes to chunks loaded on
-// first use, so a start parses a third less. Chunks sit beside the bundle (the imports of dist/src
-// kept outside are relative to it), named console.bundle-*.js.
-const chunkPrefix = 'console.bundle-';
-const distSrc = join(root, 'dist/src') + sep;
+const dist = join(root, 'dist');
+const outdir = join(dist, 'bundle');
 
-if (!existsSync(entry)) {
-  console.error(`Error: ${relative(root, entry)} does not exist; run tsc first`);
-  process.exit(2);
+/** Output name (without .js) → the compiled module it bundles. */
+const ENTRIES = {
+  supervisorctl: join(dist, 'src/ctl/main.js'),
+  'console.bundle': join(dist, 'ui/main.js'),
+  attach: join(dist, 'ui/attach.js'),
+  'detach-key': join(dist, 'ui/detach-key.js'),
+};
+const entryByInput = new Map(Object.entries(ENTRIES).map(([name, input]) => [input, name]));
+
+for (const input of Object.values(ENTRIES)) {
+  if (!existsSync(input)) {
+    console.error(`Error: ${relative(root, input)} does not exist; run tsc first`);
+    process.exit(2);
+  }
 }
 
-/** Imports of dist/src/** stay imports, rewritten relative to the bundle. */
-const keepProjectSrc = {
-  name: 'keep-project-src',
+/**
+ * The project loads some of its own modules lazily by URL (`new URL('../../ui/main.js',
+ * import.meta.url)`), which a bundler does not follow. Such a URL naming an entry above is pointed at
+ * that entry's output (every output sits in dist/bundle/, so `./<name>.js` is right from any chunk).
+ * A URL naming any other compiled module would load a second, unbundled copy of the project's
+ * classes: that fails the build instead of failing at run time.
+ */
+const relocateModuleUrls = {
+  name: 'relocate-module-urls',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const abs = resolve(args.resolveDir, args.path);
-      if (!abs.startsWith(distSrc)) return undefined;
-      return { path: './' + relative(dirname(outfile), abs).split(sep).join('/'), external: true };
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(dist + sep) || args.path.startsWith(outdir + sep)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const errors = [];
+      const contents = text.replace(/new URL\((['"])(\.\.?\/[^'"]+\.js)\1, import\.meta\.url\)/g, (whole, _q, rel) => {
+        const target = resolve(dirname(args.path), rel);
+        const name = entryByInput.get(target);
+        if (name) return `new URL('./${name}.js', import.meta.url)`;
+        // A file that is not there (ui/main.js probing for a bundle beside itself) is no module of ours.
+        if (existsSync(target)) errors.push({ text: `${whole} names ${relative(root, target)}, which is no entry of this bundle (add it to ENTRIES in ui/build.mjs)` });
+        return whole;
+      });
+      return { contents, loader: 'js', resolveDir: dirname(args.path), errors };
     });
+  },
+};
+
+/**
+ * CommonJS packages inside the console (@xterm/headless, react) call require('events') and the like:
+ * those built-ins come from process.getBuiltinModule() (a CommonJS-style module), so no chunk needs a
+ * require() of its own (a createRequire() in every chunk cost each one-shot command its share). The
+ * project's own `import 'node:x'` stay ESM imports: measured, that beats a module per built-in, each
+ * a chunk of its own in the files a command loads.
+ */
+const BUILTINS = new Set(builtinModules);
+const builtinsForRequire = {
+  name: 'builtins-for-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
+      if (!BUILTINS.has(name) && !args.path.startsWith('node:')) return undefined;
+      if (args.kind !== 'require-call') return { path: `node:${name}`, external: true };
+      return { path: name, namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify('node:' + args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -52,31 +103,48 @@ const stubDevtools = {
 };
 
 const started = Date.now();
-for (const f of readdirSync(outdir)) if (f.startsWith(chunkPrefix) && f.endsWith('.js')) rmSync(join(outdir, f));
+rmSync(outdir, { recursive: true, force: true });
+// The console bundle of earlier builds (dist/ui/console.bundle*.js) kept src/ outside; dist/ui/main.js
+// would still pick it up for the compiled ctl, so it goes.
+for (const f of readdirSync(join(dist, 'ui'))) if (f.startsWith('console.bundle')) rmSync(join(dist, 'ui', f));
+
 const result = await build({
-  entryPoints: [entry],
+  absWorkingDir: root,
+  entryPoints: Object.entries(ENTRIES).map(([out, input]) => ({ in: input, out })),
   outdir,
-  entryNames: 'console.bundle',
-  chunkNames: `${chunkPrefix}[name]-[hash]`,
+  chunkNames: '[name]-[hash]',
   splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   minify: true,
-  sourcemap: false,
+  // Linked maps, chained through tsc's own maps: stack traces (node --enable-source-maps) and debuggers
+  // point at the .ts sources.
+  sourcemap: 'linked',
+  sourcesContent: false,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },
-  // Native modules are never part of the console itself.
-  external: ['zeromq', 'node-pty'],
-  // CommonJS packages inside (@xterm/headless, react) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [keepProjectSrc, stubDevtools],
+  // Native addons load from their packages (they find their .node files relative to themselves).
+  external: ['zeromq', 'node-pty', '*.node'],
+  plugins: [relocateModuleUrls, builtinsForRequire, stubDevtools],
   logLevel: 'warning',
   metafile: true,
 });
-const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-const entryBytes = result.metafile.outputs[relative(process.cwd(), outfile)]?.bytes ?? bytes;
-console.log(
-  `${relative(root, outfile)}: ${(entryBytes / 1024).toFixed(0)} KiB (+${((bytes - entryBytes) / 1024).toFixed(0)} KiB in ${chunkPrefix}*.js) in ${Date.now() - started} ms`,
-);
+
+// manifest.json: output file → the modules in it, as repository paths (`dist/src/ctl/main.js`,
+// `node_modules/ink/build/index.js`) or `node:fs` for a built-in; for tests (what does a command really
+// load?) and for reading what a chunk holds without its source map.
+const moduleName = (input) => (input.startsWith('builtin:') ? `node:${input.slice(8)}` : input);
+const manifest = {};
+for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+  if (!out.endsWith('.js')) continue;
+  manifest[relative(outdir, join(root, out))] = { bytes: meta.bytes, modules: Object.keys(meta.inputs).map(moduleName) };
+}
+writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+
+const files = Object.values(manifest);
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+const sizes = Object.keys(ENTRIES).map((name) => `${name}.js ${kib(manifest[`${name}.js`].bytes)}`);
+const total = files.reduce((n, m) => n + m.bytes, 0);
+console.log(`${relative(root, outdir)}/: ${sizes.join(', ')}; ${files.length} files, ${kib(total)} in all; ${Date.now() - started} ms`);

@@ -1,8 +1,9 @@
 /**
  * The console's entry point, loaded lazily by src/ctl/main.ts on a terminal. It paints the first frame
- * and starts connecting at once (app/early-start.ts), then loads the implementation: the esbuild bundle
- * (dist/ui/console.bundle.js, ~0.5 s faster to start because Ink's hundreds of files load as one) when
- * it was built, else the compiled modules.
+ * and starts connecting at once (app/early-start.ts), then loads the implementation. Under the bundled
+ * ctl (dist/bundle/, see ui/build.mjs) this module is itself bundled and the implementation comes from
+ * the bundle's chunks; from the compiled modules (tsc only) it is dist/ui/console.js, unless a
+ * console.bundle.js sits beside this file.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

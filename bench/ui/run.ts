@@ -117,7 +117,7 @@ async function benchLaunch(): Promise<Figure[]> {
     await new Promise((r) => setTimeout(r, 500));
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
     delete env.CI; // Ink draws nothing in CI mode.
-    const bundled = existsSync(join(ROOT, 'dist/ui/console.bundle.js'));
+    const bundled = existsSync(join(ROOT, 'dist/bundle/console.bundle.js'));
     const figures: Figure[] = [];
     // The machine's own floor, to read the figures against (it is shared and noisy).
     const floor: number[] = [];

@@ -1,11 +1,14 @@
 /**
  * `connect(url)`: the one way supervisorctl, the shell and the TUI get a Client. The URL scheme picks
- * the transport (DESIGN.md rule 2); each transport is imported only when used, so a one-shot command
- * over XML-RPC never loads zeromq, and one over ZeroMQ never loads the XML-RPC code.
+ * the transport (DESIGN.md rule 2). Both transports' code is imported with this module (in the bundle
+ * that is part of the file a one-shot command loads anyway, instead of one more file to fetch), but what
+ * they are built on loads only when used: a command over XML-RPC never loads zeromq, one over ZeroMQ
+ * never loads node:http.
  */
 import { lstatSync } from 'node:fs';
 import { ClientError, type Client, type ClientOptions } from './types.js';
-import type { ZmqClientOptions } from './zmq.js';
+import { connectXmlRpc } from './xmlrpc.js';
+import { connectZmq, type ZmqClientOptions } from './zmq.js';
 
 export type ConnectOptions = ClientOptions & ZmqClientOptions;
 
@@ -22,31 +25,33 @@ function isSocket(path: string): boolean {
   }
 }
 
+/** Which transport serves a URL, and the address it is given. */
+type Route = { kind: 'zmq'; url: string; displayUrl?: string } | { kind: 'xmlrpc'; url: string } | null;
+
 /**
- * Opens a client for `url`:
+ * The transport for `url`:
  * - `ipc://…`, `tcp://…` → ZeroMQ;
  * - `unix:///path` → ZeroMQ at `ipc://<path>.zmq` when that socket file exists (our daemon), else
  *   XML-RPC over the unix socket (Python's supervisord, or ours without ZeroMQ);
  * - `http://…`, `https://…` → XML-RPC.
- * Errors about reaching the server come from the first call, as ClientErrors.
  */
-export async function connect(url: string, opts: ConnectOptions = {}): Promise<Client> {
-  if (url.startsWith('ipc://') || url.startsWith('tcp://')) {
-    const { connectZmq } = await import('./zmq.js');
-    return connectZmq(url, opts);
-  }
+function route(url: string): Route {
+  if (url.startsWith('ipc://') || url.startsWith('tcp://')) return { kind: 'zmq', url };
   if (url.startsWith('unix://')) {
     const zmqPath = zmqSocketForUnixPath(url.slice('unix://'.length));
-    if (isSocket(zmqPath)) {
-      const { connectZmq } = await import('./zmq.js');
-      return connectZmq(`ipc://${zmqPath}`, { ...opts, displayUrl: url });
-    }
-    const { connectXmlRpc } = await import('./xmlrpc.js');
-    return connectXmlRpc(url, opts);
+    return isSocket(zmqPath) ? { kind: 'zmq', url: `ipc://${zmqPath}`, displayUrl: url } : { kind: 'xmlrpc', url };
   }
-  if (url.startsWith('http://') || url.startsWith('https://')) {
-    const { connectXmlRpc } = await import('./xmlrpc.js');
-    return connectXmlRpc(url, opts);
-  }
+  if (url.startsWith('http://') || url.startsWith('https://')) return { kind: 'xmlrpc', url };
+  return null;
+}
+
+/**
+ * Opens a client for `url`, over the transport route() picks. Errors about reaching the server come
+ * from the first call, as ClientErrors.
+ */
+export async function connect(url: string, opts: ConnectOptions = {}): Promise<Client> {
+  const r = route(url);
+  if (r?.kind === 'zmq') return connectZmq(r.url, r.displayUrl !== undefined ? { ...opts, displayUrl: r.displayUrl } : opts);
+  if (r?.kind === 'xmlrpc') return connectXmlRpc(r.url, opts);
   throw new ClientError('protocol', `${url}: unsupported server URL (use unix://, http://, ipc:// or tcp://)`);
 }

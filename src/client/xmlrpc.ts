@@ -4,7 +4,7 @@
  * `GET /logtail/<name>/<channel>` and `GET /mainlogtail` (chunked). Python's supervisord has no push, so
  * `subscribe` is absent.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { RpcFault } from '../api/faults.js';
 import { ClientError, type Client, type ClientOptions, type LogTarget } from './types.js';
 import { decodeMethodResponse, encodeMethodCall, XmlRpcEncodeError, XmlRpcParseError } from './xmlrpc-codec.js';
@@ -54,17 +54,21 @@ function connectionError(url: string, err: NodeJS.ErrnoException): ClientError {
   }
 }
 
+type Http = typeof http;
+
 class XmlRpcClient implements Client {
   private readonly endpoint: Endpoint;
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly agent: http.Agent;
   /** Live log followers, so close() can stop them. */
   private readonly follows = new Set<() => void>();
 
   constructor(
     readonly url: string,
     private readonly opts: ClientOptions,
+    private readonly http: Http,
   ) {
     this.endpoint = parseServerUrl(url);
+    this.agent = new http.Agent({ keepAlive: true });
   }
 
   private requestOptions(method: string, path: string, headers: http.OutgoingHttpHeaders): http.RequestOptions {
@@ -94,7 +98,7 @@ class XmlRpcClient implements Client {
   /** One POST /RPC2. `mayRetry`: a kept-alive socket the server had already closed is retried once. */
   private post(method: string, body: Buffer, mayRetry: boolean): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = this.http.request(
         this.requestOptions('POST', '/RPC2', {
           'Content-Type': 'text/xml',
           Accept: 'text/xml',
@@ -154,7 +158,7 @@ class XmlRpcClient implements Client {
       let stopped = false;
       // Its own connection, held for as long as the stream runs. Kept-alive on purpose: told
       // `Connection: close`, Supervisor's medusa drops chunking and buffers the endless stream.
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const agent = new this.http.Agent({ keepAlive: true, maxSockets: 1 });
       /**
        * Ends the stream in any phase: the function followLog resolves to, and what close() calls. A
        * request still waiting for its response headers is aborted too (an open socket would keep the
@@ -175,7 +179,7 @@ class XmlRpcClient implements Client {
         agent.destroy();
         onEnd?.(err);
       };
-      const req = http.request({ ...this.requestOptions('GET', path, { Accept: '*/*' }), agent }, (res) => {
+      const req = this.http.request({ ...this.requestOptions('GET', path, { Accept: '*/*' }), agent }, (res) => {
         if (stopped) {
           res.resume();
           return;
@@ -224,5 +228,7 @@ class XmlRpcClient implements Client {
  * problems surface on the first call as ClientError ('refused', 'nofile', 'auth', …).
  */
 export async function connectXmlRpc(url: string, opts: ClientOptions = {}): Promise<Client> {
-  return new XmlRpcClient(url, opts);
+  // node:http loads with the first XML-RPC client, not with this module: a ZeroMQ command never needs it.
+  const { default: http } = await import('node:http');
+  return new XmlRpcClient(url, opts, http);
 }

@@ -40,11 +40,16 @@ export interface ZmqClientOptions extends ClientOptions {
 
 type Target = { kind: 'ipc'; path: string } | { kind: 'tcp'; host: string; port: number };
 
+let zmqLib: typeof import('zeromq') | null = null;
+
 /**
- * zeromq through require(): it is CommonJS, and importing it as ESM makes Node pre-parse it for named
- * exports, which costs a one-shot supervisorctl ~10 ms for nothing.
+ * zeromq, loaded with the first client rather than with this module: its addon is the biggest part of a
+ * one-shot supervisorctl, and a command over XML-RPC (or `help`) never needs it. Through require(): it
+ * is CommonJS, and importing it as ESM makes Node pre-parse it for named exports (~10 ms for nothing).
  */
-const zmq = createRequire(import.meta.url)('zeromq') as typeof import('zeromq');
+function zmq(): typeof import('zeromq') {
+  return (zmqLib ??= createRequire(import.meta.url)('zeromq') as typeof import('zeromq'));
+}
 
 /**
  * How long a call on a connection not yet known to work waits for its reply before the endpoint is
@@ -233,7 +238,7 @@ class ZmqClient implements Client {
 
   /** A fresh DEALER, connected (libzmq connects in the background and queues what is sent). */
   private openDealer(): void {
-    const dealer = new zmq.Dealer({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.security });
+    const dealer = new (zmq().Dealer)({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.security });
     this.dealer = dealer;
     this.watch(dealer, true);
     dealer.connect(this.rawUrl);
@@ -376,7 +381,7 @@ class ZmqClient implements Client {
   private ensureSubscriber(): Promise<Subscriber> {
     this.subReady ??= (async () => {
       const ep = (await this.call(ExtMethods.getEndpoints)) as Endpoints;
-      const sock = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0, ...this.security });
+      const sock = new (zmq().Subscriber)({ linger: 0, receiveHighWaterMark: 0, ...this.security });
       this.watch(sock, false);
       sock.connect(pubUrlFor(ep.pubsub_endpoint, this.target));
       this.sub = sock;
@@ -660,7 +665,7 @@ function securityOptions(opts: ZmqClientOptions): Record<string, unknown> {
     const pair =
       opts.curvePublicKey && opts.curveSecretKey
         ? { publicKey: opts.curvePublicKey, secretKey: opts.curveSecretKey }
-        : zmq.curveKeyPair();
+        : zmq().curveKeyPair();
     return { curveServerKey: opts.curveServerKey, curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
   if (opts.username) return { plainUsername: opts.username, plainPassword: opts.password ?? '' };

@@ -1,22 +1,15 @@
 /**
  * supervisorctl's entry point (bin/supervisorctl.js calls `main`). It reads the command line and
  * [supervisorctl], then runs one action and exits with its status, or starts an interactive front end.
- * Only what the chosen path needs is imported: the transports by URL scheme, readline for the shell.
- * The config reader loads while the options parse; for a one-shot command the actions load while
- * the config is read (module loading is most of its run time); `-h` and usage errors load neither the
- * actions nor a transport. A transport loads only when an action connects (help needs none).
+ * The options and the config reader are imported statically (one file with this one in the bundle);
+ * the controller, the actions and the transports (./run.js) load while the config is read; the console
+ * and readline only when used. `-h` and usage errors load neither the actions nor a transport.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Client, ClientOptions } from '../client/types.js';
+import { loadCtlConfig, normalizePath } from '../config/ctl.js';
 import type { Connector, CtlSettings } from './controller.js';
-import type { CtlCommandLine } from './options.js';
-
-/** Opens a client through src/client (loaded on first use; it loads only the transport the URL needs). */
-export const connectTransport: Connector = async (url: string, opts: ClientOptions): Promise<Client> => {
-  const { connect } = await import('../client/index.js');
-  return connect(url, opts);
-};
+import { parseCtlArgs, usageText, type CtlCommandLine } from './options.js';
 
 /** The program name in messages, as Python's sys.argv[0]. */
 function progname(): string {
@@ -30,8 +23,7 @@ function usageError(message: string): number {
 }
 
 /** Reads [supervisorctl] (when a config file is found) and lays the command line over it. */
-async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('../config/ctl.js')>): Promise<CtlSettings> {
-  const { loadCtlConfig, normalizePath } = await config;
+function settingsFor(cl: CtlCommandLine): CtlSettings {
   const loaded = loadCtlConfig({
     ...(cl.configFile !== null && { configFile: cl.configFile }),
     argv0: progname(),
@@ -52,10 +44,6 @@ async function settingsFor(cl: CtlCommandLine, config: Promise<typeof import('..
 
 /** Runs supervisorctl with `argv` (without the program name); resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  // The config reader loads while the options do; neither needs the other.
-  const config = import('../config/ctl.js');
-  config.catch(() => {});
-  const { parseCtlArgs, usageText } = await import('./options.js');
   const parsed = parseCtlArgs(argv);
   if (parsed.kind === 'help') {
     process.stdout.write(usageText(progname()));
@@ -63,48 +51,29 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (parsed.kind === 'error') return usageError(parsed.message);
   const cl = parsed.options;
-  // A one-shot command's actions load while the config is read.
-  const once = cl.args.length ? loadOnce() : null;
-  once?.catch(() => {});
+  // The front ends load while the config is read.
+  const run = import('./run.js');
+  run.catch(() => {});
   let settings: CtlSettings;
   try {
-    settings = await settingsFor(cl, config);
+    settings = settingsFor(cl);
   } catch (e) {
     // ConfigError: Supervisor's message (file and line where it has them), never a stack trace.
     return usageError(e instanceof Error ? e.message : String(e));
   }
-  if (once) return runOnce(await once, settings, cl.args.join(' '));
-  return runInteractive(settings);
+  if (cl.args.length) return (await run).runOnce(settings, cl.args.join(' '));
+  return runInteractive(settings, run);
 }
 
-/** What a one-shot command needs: the controller (with every action) and the terminal's CtlIO. */
-function loadOnce(): Promise<[typeof import('./controller.js'), typeof import('./terminal-io.js')]> {
-  return Promise.all([import('./controller.js'), import('./terminal-io.js')]);
-}
-
-/** One action, then exit with its status. */
-async function runOnce(
-  [{ Controller }, { TerminalIO }]: Awaited<ReturnType<typeof loadOnce>>,
-  settings: CtlSettings,
-  line: string,
-): Promise<number> {
-  const io = new TerminalIO();
-  const ctl = new Controller(settings, io, connectTransport);
-  try {
-    await ctl.onecmd(line);
-  } finally {
-    io.close();
-    await ctl.close();
-  }
-  return ctl.exitstatus;
-}
-
-/** What dist/ui/main.js (the full-screen console, a later issue) must export to be chosen. */
+/** What the full-screen console (dist/ui/main.js, or the bundle's console entry) must export. */
 export interface ConsoleModule {
   runConsole(opts: { settings: CtlSettings; connect: Connector }): Promise<number>;
 }
 
-/** Where the console would be, next to this file in dist/. */
+/**
+ * Where the console is: dist/ui/main.js beside the compiled ctl. The bundle build (ui/build.mjs)
+ * points this URL at its own console entry, so that the console shares the ctl's modules.
+ */
 const CONSOLE_MODULE = new URL('../../ui/main.js', import.meta.url);
 
 /**
@@ -113,12 +82,14 @@ const CONSOLE_MODULE = new URL('../../ui/main.js', import.meta.url);
  * React/Ink); otherwise, and whenever stdin is not a terminal, the classic `supervisor>` shell reads
  * the commands.
  */
-async function runInteractive(settings: CtlSettings): Promise<number> {
+async function runInteractive(settings: CtlSettings, run: Promise<typeof import('./run.js')>): Promise<number> {
   const onTerminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (onTerminal && !settings.interactive && existsSync(fileURLToPath(CONSOLE_MODULE))) {
-    const ui = (await import(CONSOLE_MODULE.href)) as ConsoleModule;
-    return ui.runConsole({ settings, connect: connectTransport });
+    // Both load at once: the console paints its first frame as soon as it is in.
+    const ui = import(CONSOLE_MODULE.href) as Promise<ConsoleModule>;
+    const { connectTransport } = await run;
+    return (await ui).runConsole({ settings, connect: connectTransport });
   }
-  const { runShell } = await import('./shell.js');
-  return runShell(settings, connectTransport);
+  const front = await run;
+  return front.runShell(settings, front.connectTransport);
 }

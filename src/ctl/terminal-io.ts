@@ -5,6 +5,7 @@
  */
 import type { Interface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import type { AskOptions, CtlIO } from './io.js';
 
 type In = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -52,7 +53,8 @@ class Gate extends Writable {
 /** CtlIO on terminal or piped streams, with readline line editing loaded on first read. */
 export class TerminalIO implements CtlIO {
   readonly canPrompt: boolean;
-  private readonly input: In;
+  /** Set on first read: creating process.stdin costs a one-shot command that never reads it. */
+  private inputStream: In | null;
   private readonly output: Out;
   private readonly error: NodeJS.WritableStream;
   private readonly gate: Gate;
@@ -67,10 +69,10 @@ export class TerminalIO implements CtlIO {
   private readonly onResize = () => this.gate.emit('resize');
 
   constructor(private readonly opts: TerminalIOOptions = {}) {
-    this.input = opts.input ?? process.stdin;
+    this.inputStream = opts.input ?? null;
     this.output = opts.output ?? process.stdout;
     this.error = opts.error ?? process.stderr;
-    this.canPrompt = Boolean(this.input.isTTY);
+    this.canPrompt = opts.input ? Boolean(opts.input.isTTY) : isatty(0);
     this.gate = new Gate(this.output);
     // `supervisorctl status | head -1`: the reader went away. That is the reader's choice, not an
     // error of ours: stop quietly (with the status so far) instead of an unhandled-error stack trace.
@@ -80,6 +82,10 @@ export class TerminalIO implements CtlIO {
         throw err;
       });
     }
+  }
+
+  private get input(): In {
+    return (this.inputStream ??= process.stdin);
   }
 
   out(line: string): void {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,34 +157,84 @@ test('-r is normalized as Supervisor normalize_path: ~ from HOME, relative to th
   assert.equal(readFileSync(join(dir, 'h2'), 'utf8'), '', 'written in the working directory');
 });
 
+/** dist/bundle/manifest.json (ui/build.mjs): each bundle file → the modules inside it; null without a bundle. */
+const MANIFEST = fileURLToPath(new URL('../../../bundle/manifest.json', import.meta.url));
+function bundleManifest(): Record<string, { modules: string[] }> | null {
+  return existsSync(MANIFEST) ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { modules: string[] }>) : null;
+}
+
+/** How bin/supervisorctl runs: from the bundle when it is built (the default), and from the compiled modules. */
+const MODES: { name: string; env: NodeJS.ProcessEnv }[] = [
+  { name: 'bundled', env: {} },
+  { name: 'unbundled', env: { SUPERVISORCTL_UNBUNDLED: '1' } },
+];
+
+/**
+ * Runs bin/supervisorctl under the module recorder and returns what it really loaded: every module URL
+ * and CommonJS file, with each bundle file replaced by the modules esbuild put in it (as `/dist/src/…`,
+ * `/node_modules/…` or `node:x`), so the checks below hold for the bundle and the compiled modules alike.
+ */
+async function loadedBy(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ r: Result; loaded: string[]; files: string[] }> {
+  const record = join(dir, 'modules.txt');
+  writeFileSync(record, '');
+  const r = await ctl(args, { nodeArgs: ['--import', RECORDER], env: { ...process.env, ...env, MODULE_RECORD: record } });
+  const files = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  const manifest = bundleManifest();
+  const loaded: string[] = [];
+  for (const u of files) {
+    const inBundle = /\/dist\/bundle\/([^/]+\.js)$/.exec(u)?.[1];
+    const modules = inBundle ? manifest?.[inBundle]?.modules : undefined;
+    if (inBundle) assert.ok(modules, `${inBundle} is in dist/bundle/manifest.json`);
+    if (modules) loaded.push(...modules.map((m) => (m.startsWith('node:') ? m : `/${m}`)));
+    else loaded.push(u);
+  }
+  return { r, loaded, files };
+}
+
 test('-h and a usage error load neither the controller, the actions nor a transport', async (t) => {
   const dir = tempDir(t);
-  for (const args of [['-h'], ['-s', 'nourl']]) {
-    const record = join(dir, 'modules.txt');
-    writeFileSync(record, '');
-    const r = await ctl(args, { nodeArgs: ['--import', RECORDER], env: { ...process.env, MODULE_RECORD: record } });
-    assert.equal(r.code, args[0] === '-h' ? 0 : 2, r.stderr);
-    const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
-    assert.ok(loaded.some((u) => u.includes('/dist/src/ctl/options.js')), 'the recorder saw the options');
-    const bad = loaded.filter((u) => /\/dist\/src\/(ctl\/controller|ctl\/actions\/|client\/)/.test(u));
-    assert.deepEqual(bad, [], args.join(' '));
+  for (const mode of MODES) {
+    for (const args of [['-h'], ['-s', 'nourl']]) {
+      const { r, loaded } = await loadedBy(dir, args, mode.env);
+      const what = `${mode.name}: ${args.join(' ')}`;
+      assert.equal(r.code, args[0] === '-h' ? 0 : 2, r.stderr);
+      assert.ok(loaded.some((u) => u.includes('/dist/src/ctl/options.js')), `the recorder saw the options (${what})`);
+      const bad = loaded.filter((u) => /\/dist\/src\/(ctl\/controller|ctl\/actions\/|client\/)/.test(u) || u.includes('/node_modules/'));
+      assert.deepEqual(bad, [], what);
+    }
   }
+});
+
+test('the bundle is what runs when it is built; SUPERVISORCTL_UNBUNDLED=1 runs the compiled modules', { skip: !bundleManifest() && 'no dist/bundle (node ui/build.mjs)' }, async (t) => {
+  const dir = tempDir(t);
+  const bundled = await loadedBy(dir, ['help'], {});
+  assert.ok(bundled.files.some((u) => u.endsWith('/dist/bundle/supervisorctl.js')), 'the bundle ran');
+  assert.deepEqual(bundled.files.filter((u) => u.includes('/dist/src/') || u.includes('/dist/ui/')), [], 'no compiled module beside the bundle');
+  const compiled = await loadedBy(dir, ['help'], { SUPERVISORCTL_UNBUNDLED: '1' });
+  assert.ok(compiled.files.some((u) => u.endsWith('/dist/src/ctl/main.js')), 'the compiled ctl ran');
+  assert.deepEqual(compiled.files.filter((u) => u.includes('/dist/bundle/')), [], 'no bundle file');
+  assert.equal(bundled.r.stdout, compiled.r.stdout, 'the same help either way');
 });
 
 test('a one-shot command loads neither React, Ink nor node-pty', async (t) => {
   const dir = tempDir(t);
-  for (const args of [['-s', `unix://${dir}/none.sock`, 'status'], ['-s', `ipc://${dir}/none.zmq`, 'status'], ['help'], ['-s', `unix://${dir}/n.sock`, 'tail', 'x']]) {
-    const record = join(dir, 'modules.txt');
-    writeFileSync(record, '');
-    const r = await ctl(args, { nodeArgs: ['--import', RECORDER], env: { ...process.env, MODULE_RECORD: record } });
-    assert.ok(r.code !== null && r.code > 0 || args[0] === 'help', `${args.join(' ')} ran (${r.code}: ${r.stderr})`);
-    const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
-    assert.ok(loaded.some((u) => u.includes('/dist/src/ctl/main.js')), 'the recorder saw the program');
-    const bad = loaded.filter((u) => /[/\\](react|react-dom|react-reconciler|ink|node-pty|@xterm)[/\\]/.test(u) || u.includes('/dist/ui/'));
-    assert.deepEqual(bad, [], args.join(' '));
-    if (args.includes('help')) {
-      assert.ok(!loaded.some((u) => /\/dist\/src\/client\/(index|zmq|xmlrpc)\.js/.test(u)), 'help loads no transport');
-      assert.ok(!loaded.some((u) => u === 'node:readline'), 'no readline for a one-shot command');
+  const commands = [['-s', `unix://${dir}/none.sock`, 'status'], ['-s', `ipc://${dir}/none.zmq`, 'status'], ['help'], ['-s', `unix://${dir}/n.sock`, 'tail', 'x']];
+  for (const mode of MODES) {
+    for (const args of commands) {
+      const { r, loaded } = await loadedBy(dir, args, mode.env);
+      const what = `${mode.name}: ${args.join(' ')}`;
+      assert.ok((r.code !== null && r.code > 0) || args[0] === 'help', `${what} ran (${r.code}: ${r.stderr})`);
+      assert.ok(loaded.some((u) => u.includes('/dist/src/ctl/controller.js')), `the recorder saw the controller (${what})`);
+      const bad = loaded.filter((u) => /[/\\](react|react-dom|react-reconciler|ink|node-pty|@xterm)[/\\]/.test(u) || u.includes('/dist/ui/'));
+      assert.deepEqual(bad, [], what);
+      assert.ok(!loaded.includes('node:readline'), `no readline for a one-shot command (${what})`);
+      if (args.includes('help')) {
+        // The transports' code may come along; what they are built on must not.
+        assert.deepEqual(loaded.filter((u) => u.includes('/node_modules/zeromq/') || u === 'node:http'), [], `help loads neither zeromq nor node:http (${what})`);
+      }
+      if (args[1]?.startsWith('ipc://')) {
+        assert.ok(!loaded.includes('node:http'), `a command over ZeroMQ loads no node:http (${what})`);
+      }
     }
   }
 });
