@@ -11,11 +11,14 @@ import { Subprocess } from './subprocess.js';
 import type { SetupEnv } from './child-setup.js';
 import type { Spawner } from './spawner.js';
 import { PipeSpawner } from './spawn-pipe.js';
+import { NativeSpawner } from './spawn-native.js';
+import { nativeAddon, nativeAddonStatus } from './native-addon.js';
+import type { Logger } from '../logs/logger.js';
 
 /** What the processes of a group are built with. */
 export interface GroupDeps {
   channels: OutputChannelFactory;
-  /** Defaults to the pipe spawner. */
+  /** Defaults to the native pipe spawner when its addon loads, else the child_process one. */
   spawner?: Spawner;
   /** A spawner for `pty=true` programs; without one they use `spawner`. */
   ptySpawner?: Spawner;
@@ -31,7 +34,7 @@ export class Group implements ProcessGroup {
   constructor(config: GroupConfig, ctx: EngineContext, deps: GroupDeps) {
     this.config = config;
     this.name = config.name;
-    const spawner = deps.spawner ?? new PipeSpawner();
+    const spawner = deps.spawner ?? defaultSpawner(ctx.logger);
     for (const pc of config.processes) {
       const chosen = pc.pty && deps.ptySpawner ? deps.ptySpawner : spawner;
       this.processes.set(pc.name, new Subprocess(pc, ctx, { spawner: chosen, channels: deps.channels, setup: deps.setup }));
@@ -75,6 +78,21 @@ export class Group implements ProcessGroup {
   async close(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.close()));
   }
+}
+
+let shared: Spawner | null = null;
+
+/**
+ * The pipe spawner every group shares: NativeSpawner when the addon is built and usable, else
+ * PipeSpawner. The choice and its reason are logged once, at debug level.
+ */
+export function defaultSpawner(logger: Logger): Spawner {
+  if (shared) return shared;
+  const addon = nativeAddon();
+  const { reason } = nativeAddonStatus();
+  shared = addon ? new NativeSpawner(addon) : new PipeSpawner();
+  logger.debug(addon ? `pipe spawner: native (${reason})` : `pipe spawner: child_process (native addon not used: ${reason})`);
+  return shared;
 }
 
 /** A GroupFactory that builds groups with these dependencies (the daemon passes the real channels). */

@@ -1,12 +1,13 @@
 /**
- * The real pipe spawner: `child_process.spawn` with its own session and process group, stdin,
- * stdout and stderr pipes, Supervisor's environment, umask and user rules. Output goes to the
- * process's OutputChannels with backpressure (a channel that is behind pauses the pipe, so the
- * child blocks and nothing is dropped).
+ * The child_process pipe spawner: `child_process.spawn` with its own session and process group,
+ * stdin, stdout and stderr pipes, Supervisor's environment, umask and user rules. Output goes to
+ * the process's OutputChannels with backpressure (a channel that is behind pauses the pipe, so the
+ * child blocks and nothing is dropped). PipeChild, the running child, is shared with the native
+ * spawner (spawn-native.ts), which is the default when its addon is built.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { accessSync, existsSync, openSync, readSync, closeSync, constants as fsConstants } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { OutputChannel } from '../logs/types.js';
 import type { Timer } from './clock.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
@@ -25,7 +26,7 @@ export interface PipeSpawnerOptions {
 }
 
 /** Why an exec failed that Node reports only later (ENOENT/EACCES): look at the file ourselves. */
-function diagnoseExecFailure(filename: string): string {
+export function diagnoseExecFailure(filename: string): string {
   try {
     accessSync(filename, fsConstants.X_OK);
   } catch (err) {
@@ -103,15 +104,31 @@ export class PipeSpawner implements Spawner {
       for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
       throw new SpawnError(`couldn't exec ${plan.argv[0]}: ${diagnoseExecFailure(plan.filename)}`);
     }
-    return new PipeChild(child, child.pid, io, this.eofWaitMs);
+    // With redirect_stderr both pipes feed the stdout channel (Node cannot give one pipe to fds 1 and 2).
+    const outputs: PipeOutput[] = [{ stream: child.stdout!, channel: io.stdout }];
+    outputs.push({ stream: child.stderr!, channel: io.stderr ?? io.stdout });
+    const handle = new PipeChild(child.pid, child.stdin!, outputs, io, this.eofWaitMs);
+    child.on('exit', (code, signal) => handle.exited(code, signal));
+    return handle;
   }
 }
 
-/** A running pipe child: reads its output, feeds stdin, reports its exit once. */
-class PipeChild implements ChildHandle {
-  private readonly readers: { stream: Readable; channel: OutputChannel }[] = [];
+/** One output pipe of a child and the channel it feeds. */
+export interface PipeOutput {
+  stream: Readable;
+  channel: OutputChannel;
+  /** Told the size of every chunk read (the native spawner grows a pipe that comes in full). */
+  onChunk?: (bytes: number) => void;
+}
+
+/**
+ * A running pipe child, whichever spawner started it: reads its output pipes into their channels
+ * with backpressure, feeds stdin, and reports the exit once, after the output reached EOF (or a
+ * bound passed). The spawner tells it the exit status through exited().
+ */
+export class PipeChild implements ChildHandle {
   private readonly paused = new Set<Readable>();
-  /** Open pipes per channel (two for stdout when stderr is merged into it). */
+  /** Open pipes per channel (two for stdout when child_process merges stderr into it). */
   private readonly feeding = new Map<OutputChannel, number>();
   private open = 0;
   private stdinClosed = false;
@@ -120,31 +137,35 @@ class PipeChild implements ChildHandle {
   private boundTimer: Timer | null = null;
 
   constructor(
-    private readonly child: ChildProcess,
     readonly pid: number,
+    private readonly stdin: Writable,
+    private readonly outputs: readonly PipeOutput[],
     private readonly io: ChildIO,
     private readonly eofWaitMs: number,
   ) {
-    child.stdin!.on('error', () => {
+    stdin.on('error', () => {
       // EPIPE/ECONNRESET when the child closed its stdin: later writes get NO_FILE.
       this.stdinClosed = true;
     });
-    child.stdin!.on('close', () => (this.stdinClosed = true));
-    // With redirect_stderr both pipes feed the stdout channel (the merge the brief allows).
-    this.attach(child.stdout!, io.stdout);
-    this.attach(child.stderr!, io.stderr ?? io.stdout);
-    child.on('exit', (code, signal) => {
-      this.exit = { code, signal };
-      if (this.open > 0) this.armBound();
-      this.maybeReport();
-    });
+    stdin.on('close', () => (this.stdinClosed = true));
+    for (const out of outputs) this.attach(out);
   }
 
-  private attach(stream: Readable, channel: OutputChannel): void {
-    this.readers.push({ stream, channel });
+  /** The child's exit status is known (child_process 'exit', or the native exit watch). */
+  exited(code: number | null, signal: string | null): void {
+    if (this.exit) return;
+    this.exit = { code, signal };
+    // Nobody reads stdin any more: close our end now, as child_process does, not at dispose().
+    this.stdin.destroy();
+    if (this.open > 0) this.armBound();
+    this.maybeReport();
+  }
+
+  private attach({ stream, channel, onChunk }: PipeOutput): void {
     this.open++;
     this.feeding.set(channel, (this.feeding.get(channel) ?? 0) + 1);
     stream.on('data', (chunk: Buffer) => {
+      onChunk?.(chunk.length);
       // Backpressure: the writer is behind, stop reading so the child blocks on a full pipe.
       if (!channel.write(chunk, this.pid)) {
         stream.pause();
@@ -188,8 +209,8 @@ class PipeChild implements ChildHandle {
   }
 
   writeStdin(data: Buffer): void {
-    const stdin = this.child.stdin;
-    if (!stdin || this.stdinClosed || stdin.destroyed || stdin.writableEnded) throw new Error('NO_FILE');
+    const stdin = this.stdin;
+    if (this.stdinClosed || stdin.destroyed || stdin.writableEnded) throw new Error('NO_FILE');
     stdin.write(data);
   }
 
@@ -206,7 +227,7 @@ class PipeChild implements ChildHandle {
 
   dispose(): void {
     this.boundTimer?.cancel();
-    for (const { stream } of this.readers) stream.destroy();
-    this.child.stdin?.destroy();
+    for (const { stream } of this.outputs) stream.destroy();
+    this.stdin.destroy();
   }
 }

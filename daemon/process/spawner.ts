@@ -1,7 +1,8 @@
 /**
  * How a Subprocess starts a child: it builds a SpawnPlan (what to run, and how), and a Spawner
- * turns it into a running child. The real spawners are spawn-pipe.ts (stdio pipes) and, for
- * `pty=true`, a pty spawner; unit tests use a hand-written fake.
+ * turns it into a running child. The real spawners are spawn-native.ts (stdio pipes through the
+ * native addon, the default), spawn-pipe.ts (stdio pipes through child_process, the fallback) and,
+ * for `pty=true`, a pty spawner; unit tests use a hand-written fake.
  */
 import type { OutputChannel } from '../logs/types.js';
 import type { Clock } from './clock.js';

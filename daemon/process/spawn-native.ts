@@ -1,0 +1,182 @@
+/**
+ * The native pipe spawner, the default when native/ is built: real pipes (pipe2) instead of Node's
+ * socketpairs, and a clone(CLONE_VM|CLONE_VFORK) + execve that does not fork the whole Node process
+ * (child_process costs milliseconds per child for that). The child gets one pipe for fds 1 and 2
+ * with redirect_stderr, as Supervisor does. Umask, directory and session are set in the child;
+ * user= goes through setpriv as in PipeSpawner. Output, stdin and the exit are handled by the same
+ * PipeChild as the child_process spawner's.
+ */
+import { closeSync, existsSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { OutputChannel } from '../logs/types.js';
+import type { Addon, NativeSpawnError } from './native-addon.js';
+import { pyRepr } from '../../src/config/pyrepr.js';
+import { signame } from './signals.js';
+import { PipeChild, PipeSpawner, SETPRIV, type PipeOutput } from './spawn-pipe.js';
+import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
+
+/** Tuning of the native spawner (defaults suit the daemon). */
+export interface NativeSpawnerOptions {
+  /** After the child exited, how long to wait for its pipes' EOF before reporting the exit. */
+  eofWaitMs?: number;
+  /** Path of setpriv for user=; when it does not exist, such spawns go to the fallback spawner. */
+  setpriv?: string;
+  /**
+   * Grow an output pipe to this many bytes once a read comes back full (a burst), so the child can
+   * run ahead of the daemon's reads; 0 keeps every pipe at the kernel's default (64 KiB). Pipes are
+   * not grown up front: 500 programs × 1 MiB of pipe is kernel memory, and non-root users have
+   * pipe-user-pages limits (a refused grow is ignored).
+   */
+  burstPipeBytes?: number;
+  /** For what the native path cannot do (user= without setpriv, no pidfd at spawn time). */
+  fallback?: Spawner;
+}
+
+/** The capacity of a fresh pipe on Linux; a read of this much means the pipe was full. */
+const DEFAULT_PIPE_BYTES = 65536;
+
+/** Spawns children through the native addon, with real pipes. */
+export class NativeSpawner implements Spawner {
+  private readonly eofWaitMs: number;
+  private readonly setpriv: string;
+  private readonly burstPipeBytes: number;
+  private readonly fallback: Spawner;
+  /** Whether setpriv exists: looked up at the first spawn that needs it, not at every one. */
+  private hasSetpriv: boolean | undefined;
+  /** Set when pidfd_open turned out to be refused at spawn time: every later spawn falls back. */
+  private pidfdRefused = false;
+
+  constructor(
+    private readonly addon: Addon,
+    opts: NativeSpawnerOptions = {},
+  ) {
+    this.eofWaitMs = opts.eofWaitMs ?? 300;
+    this.setpriv = opts.setpriv ?? SETPRIV;
+    this.burstPipeBytes = opts.burstPipeBytes ?? 1024 * 1024;
+    this.fallback = opts.fallback ?? new PipeSpawner({ eofWaitMs: this.eofWaitMs, setpriv: this.setpriv });
+  }
+
+  /** Start the child of `plan`; throws SpawnError with Supervisor's text when it cannot run. */
+  spawn(plan: SpawnPlan, io: ChildIO): ChildHandle {
+    if (this.pidfdRefused) return this.fallback.spawn(plan, io);
+    let file = plan.filename;
+    let argv = plan.argv;
+    if (plan.credentials) {
+      this.hasSetpriv ??= existsSync(this.setpriv);
+      // Without setpriv only child_process can switch users (and then without supplementary groups).
+      if (!this.hasSetpriv) return this.fallback.spawn(plan, io);
+      const { uid, gid } = plan.credentials;
+      // setpriv sets uid, gid and the user's own supplementary groups, then execs the program.
+      argv = [this.setpriv, `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...plan.argv.slice(1)];
+      file = this.setpriv;
+    }
+    const envp = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
+
+    // Ours stay open in the daemon; theirs are the child's 0, 1, 2 and are closed here after the spawn.
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const closeAll = (fds: number[]) => {
+      for (const fd of fds.splice(0)) closeSync(fd);
+    };
+    let stdio: [number, number, number];
+    try {
+      const [inR, inW] = this.addon.pipe();
+      ours.push(inW);
+      theirs.push(inR);
+      const [outR, outW] = this.addon.pipe();
+      ours.push(outR);
+      theirs.push(outW);
+      let errW = outW; // redirect_stderr: fds 1 and 2 share one pipe, as in Supervisor
+      if (io.stderr) {
+        const [errR, w] = this.addon.pipe();
+        ours.push(errR);
+        theirs.push(w);
+        errW = w;
+      }
+      stdio = [inR, outW, errW];
+    } catch (err) {
+      closeAll(ours);
+      closeAll(theirs);
+      const code = (err as NativeSpawnError).code ?? String(err);
+      // Supervisor's make_pipes failure texts.
+      throw new SpawnError(
+        code === 'EMFILE'
+          ? `too many open files to spawn ${pyRepr(plan.name)}`
+          : `unknown error making dispatchers for ${pyRepr(plan.name)}: ${code}`,
+      );
+    }
+
+    let handle: PipeChild | null = null;
+    let pid: number;
+    try {
+      ({ pid } = this.addon.spawn(
+        { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, setsid: true },
+        // Runs from the event loop, so always after `handle` is set below.
+        (code, sig) => handle?.exited(code, sig === null ? null : signame(sig)),
+      ));
+    } catch (err) {
+      closeAll(ours);
+      closeAll(theirs);
+      const e = err as NativeSpawnError;
+      if (e.step === 'pidfd_open' && (e.code === 'ENOSYS' || e.code === 'EPERM')) {
+        // The exit cannot be watched natively (seccomp, old kernel): child_process from now on.
+        this.pidfdRefused = true;
+        return this.fallback.spawn(plan, io);
+      }
+      throw new SpawnError(spawnErrorText(plan, e));
+    }
+    closeAll(theirs);
+
+    const [inW, outR, errR] = ours as [number, number, number | undefined];
+    // Each stream owns its descriptor from here on (destroying it closes the fd).
+    const streams: Socket[] = [];
+    const outputs: PipeOutput[] = [];
+    try {
+      streams.push(new Socket({ fd: inW, readable: false, writable: true }));
+      outputs.push(this.output(outR, io.stdout));
+      streams.push(outputs[0]!.stream as Socket);
+      if (errR !== undefined) outputs.push(this.output(errR, io.stderr!));
+    } catch (err) {
+      // Not expected for pipes; the child must not run on with nobody reading its output.
+      process.kill(pid, 'SIGKILL');
+      for (const s of streams) s.destroy();
+      closeAll(ours.slice(streams.length));
+      throw new SpawnError(`unknown error making dispatchers for ${pyRepr(plan.name)}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    handle = new PipeChild(pid, streams[0]!, outputs, io, this.eofWaitMs);
+    return handle;
+  }
+
+  /** A read end of an output pipe as a stream, growing the pipe at its first full read. */
+  private output(fd: number, channel: OutputChannel): PipeOutput {
+    const stream = new Socket({ fd, readable: true, writable: false });
+    if (this.burstPipeBytes <= DEFAULT_PIPE_BYTES) return { stream, channel };
+    let grown = false;
+    const onChunk = (bytes: number) => {
+      if (grown || bytes < DEFAULT_PIPE_BYTES) return;
+      grown = true;
+      try {
+        this.addon.setPipeSize(fd, this.burstPipeBytes);
+      } catch {
+        // EPERM past pipe-max-size or the user's pipe pages: the default size still works.
+      }
+    };
+    return { stream, channel, onChunk };
+  }
+}
+
+/** Supervisor's text for a spawn that failed in the fork or in the child before exec ran. */
+function spawnErrorText(plan: SpawnPlan, e: NativeSpawnError): string {
+  const code = e.code ?? String(e);
+  switch (e.step) {
+    case 'exec':
+      return `couldn't exec ${plan.argv[0]}: ${code}`;
+    case 'chdir':
+      return `couldn't chdir to ${plan.cwd}: ${code}`;
+    case 'clone':
+      if (code === 'EAGAIN') return `Too many processes in process table to spawn '${plan.name}'`;
+      return `unknown error during fork for '${plan.name}': ${code}`;
+    default:
+      return `unknown error during fork for '${plan.name}': ${code}`;
+  }
+}

@@ -1,0 +1,581 @@
+/*
+ * supervisor_native: the pipe spawner's system calls, in plain N-API.
+ *
+ *   spawn(opts, onExit) -> {pid, pidfd}   clone(CLONE_VM|CLONE_VFORK) + execve, no fork of the
+ *                                         whole Node process; exec errors come back as exceptions
+ *   pipe()              -> [readFd, writeFd]  pipe2(O_CLOEXEC)
+ *   setPipeSize(fd, n)  -> new size           fcntl(F_SETPIPE_SZ)
+ *   getPipeSize(fd)     -> size               fcntl(F_GETPIPE_SZ)
+ *   pidfd               true, or the errno name of the failed probe (then the JS side falls back)
+ *
+ * Exit notification: each child gets a pidfd watched by a uv_poll_t on the caller's loop. When it
+ * turns readable the child is reaped with waitpid(pid, WNOHANG) -- only that pid, never wait(-1),
+ * so libuv's SIGCHLD handling of child_process children and node-pty's own waitpid threads keep
+ * working -- and onExit(code|null, signal|null) runs. The poll handle stays referenced while the
+ * child lives, as child_process handles are: a running child keeps the event loop alive.
+ */
+#include <node_api.h>
+#include <uv.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* The kernel's sigset_t is 64 bits on Linux; the raw rt_sigprocmask takes its size. */
+#define KERNEL_SIGSET_SIZE (_NSIG / 8)
+/* The child runs on this private stack (it shares the parent's memory, not its stack). */
+#define CHILD_STACK_SIZE (64 * 1024)
+/* Upper bound of the close() loop used when close_range is missing (kernels before 5.9). */
+#define MAX_CLOSE_FD (1 << 20)
+
+/* ---- the child ----------------------------------------------------------------------------- */
+
+/* Which step of the child failed, reported as `.step` of the thrown error. */
+enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC };
+static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec"};
+
+/*
+ * Everything the child needs, prepared by the parent. The child shares this memory (CLONE_VM) and
+ * writes err/step into it before _exit(127) when a step fails.
+ */
+typedef struct {
+  const char *file;
+  char **argv;
+  char **envp;
+  const char *cwd; /* NULL: keep the daemon's directory */
+  int umask;       /* -1: keep the daemon's umask */
+  int setsid;
+  int fds[3];
+  int max_fd;
+  struct sigaction dfl; /* SIG_DFL, filled in by the parent (no library calls in the child) */
+  volatile int err;
+  volatile int step;
+} child_req;
+
+/* Record why the child failed and leave. _exit is async-signal-safe; exit() is not. */
+static void child_fail(child_req *r, int step) {
+  r->err = errno;
+  r->step = step;
+  _exit(127);
+}
+
+/*
+ * The child between clone and execve. It shares the parent's memory and TLS (errno included, the
+ * parent saves and restores it), so only async-signal-safe calls: no malloc, no locks, no stdio.
+ * Every signal is blocked on entry (the parent blocked them before clone), so none of the
+ * daemon's handlers can run here on the shared memory.
+ */
+static int child_main(void *arg) {
+  child_req *r = arg;
+  int fds[3], i, sig;
+
+  /* Node ignores SIGPIPE and handles others: the program starts with every signal at default. */
+  for (sig = 1; sig < _NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &r->dfl, NULL); /* glibc's internal signals answer EINVAL: harmless */
+  }
+  if (r->setsid && setsid() < 0) child_fail(r, STEP_SETSID);
+  if (r->umask >= 0) umask((mode_t)r->umask);
+  if (r->cwd && chdir(r->cwd) < 0) child_fail(r, STEP_CHDIR);
+
+  /*
+   * fds 0-2 from fds[0..2]. A source below 3 that is not already in place could be overwritten by
+   * an earlier dup2 (e.g. fds = {1, 0, 0}): move those above 2 first. One source may feed two
+   * targets (redirect_stderr passes the same pipe for 1 and 2).
+   */
+  for (i = 0; i < 3; i++) {
+    fds[i] = r->fds[i];
+    if (fds[i] < 3 && fds[i] != i) {
+      fds[i] = fcntl(fds[i], F_DUPFD, 3);
+      if (fds[i] < 0) child_fail(r, STEP_DUP2);
+    }
+  }
+  for (i = 0; i < 3; i++) {
+    if (fds[i] == i) {
+      /* dup2(i, i) is a no-op that would leave a close-on-exec flag set: clear it. */
+      int flags = fcntl(i, F_GETFD);
+      if (flags < 0 || fcntl(i, F_SETFD, flags & ~FD_CLOEXEC) < 0) child_fail(r, STEP_DUP2);
+    } else if (dup2(fds[i], i) < 0) {
+      child_fail(r, STEP_DUP2);
+    }
+  }
+  /*
+   * Nothing of the daemon's beyond 0-2 reaches the program, close-on-exec or not. Marking them
+   * close-on-exec (Linux 5.11) rather than closing them here lets execve close them after it has
+   * released the parent, which is measurably quicker with the daemon's thousand-odd descriptors.
+   */
+  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0 && syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+    for (i = 3; i < r->max_fd; i++) close(i);
+  }
+
+  /* An empty mask last: from here on only default actions exist. */
+  {
+    unsigned char empty[KERNEL_SIGSET_SIZE];
+    for (i = 0; i < (int)sizeof empty; i++) empty[i] = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, empty, NULL, (size_t)KERNEL_SIGSET_SIZE);
+  }
+  execve(r->file, r->argv, r->envp);
+  child_fail(r, STEP_EXEC);
+  return 127;
+}
+
+/* ---- N-API helpers ------------------------------------------------------------------------- */
+
+#define NAPI_OK(call)                                                          \
+  do {                                                                         \
+    if ((call) != napi_ok) return NULL; /* an exception is pending already */ \
+  } while (0)
+
+/* ENOENT for 2: glibc knows every name (2.32+); libuv's table lacks some (ENOEXEC, ETXTBSY…). */
+static const char *errno_name(int err) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  const char *name = strerrorname_np(err);
+  if (name) return name;
+#endif
+  return uv_err_name(-err);
+}
+
+/* Throw Error(message) with .code = errno name, .errno = number and .step when given. */
+static napi_value throw_errno(napi_env env, int err, const char *step, const char *what) {
+  char msg[512];
+  napi_value code, message, error, num, stepv;
+  const char *name = errno_name(err);
+  snprintf(msg, sizeof msg, "%s%s%s: %s (%s)", step ? step : "", step ? " " : "", what, name, strerror(err));
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code) != napi_ok) return NULL;
+  if (napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) != napi_ok) return NULL;
+  if (napi_create_error(env, code, message, &error) != napi_ok) return NULL;
+  if (napi_create_int32(env, -err, &num) == napi_ok) napi_set_named_property(env, error, "errno", num);
+  if (step && napi_create_string_utf8(env, step, NAPI_AUTO_LENGTH, &stepv) == napi_ok)
+    napi_set_named_property(env, error, "step", stepv);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+/* A malloc'd copy of a JS string; NULL with a TypeError pending when it is not a string or has a NUL. */
+static char *dup_string(napi_env env, napi_value v, const char *what) {
+  size_t len, got;
+  char *buf;
+  char msg[128];
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+    snprintf(msg, sizeof msg, "%s must be a string", what);
+    throw_type(env, msg);
+    return NULL;
+  }
+  buf = malloc(len + 1);
+  if (!buf) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, v, buf, len + 1, &got);
+  if (strlen(buf) != got) {
+    free(buf);
+    snprintf(msg, sizeof msg, "%s must not contain a null byte", what);
+    throw_type(env, msg);
+    return NULL;
+  }
+  return buf;
+}
+
+static void free_vector(char **vec) {
+  if (!vec) return;
+  for (char **p = vec; *p; p++) free(*p);
+  free(vec);
+}
+
+/* A NULL-terminated malloc'd vector of the strings of a JS array (argv, envp). */
+static char **dup_vector(napi_env env, napi_value arr, const char *what) {
+  bool is_array;
+  uint32_t n, i;
+  char **vec;
+  char msg[128];
+  if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array) {
+    snprintf(msg, sizeof msg, "%s must be an array of strings", what);
+    throw_type(env, msg);
+    return NULL;
+  }
+  napi_get_array_length(env, arr, &n);
+  vec = calloc((size_t)n + 1, sizeof *vec);
+  if (!vec) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  for (i = 0; i < n; i++) {
+    napi_value el;
+    if (napi_get_element(env, arr, i, &el) != napi_ok || !(vec[i] = dup_string(env, el, what))) {
+      free_vector(vec);
+      return NULL;
+    }
+  }
+  return vec;
+}
+
+/* opts[name], with *present = false for undefined or null. */
+static napi_value get_prop(napi_env env, napi_value obj, const char *name, bool *present) {
+  napi_value v;
+  napi_valuetype t;
+  *present = false;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok) return NULL;
+  if (napi_typeof(env, v, &t) != napi_ok) return NULL;
+  *present = t != napi_undefined && t != napi_null;
+  return v;
+}
+
+/* ---- exit watch ---------------------------------------------------------------------------- */
+
+/* One watched child: its pidfd on the loop and the JS callback for its exit. */
+typedef struct {
+  uv_poll_t poll;
+  napi_env env; /* NULL once the environment is being torn down */
+  napi_ref callback;
+  napi_async_context async;
+  pid_t pid;
+  int pidfd;
+} exit_watch;
+
+static void watch_closed(uv_handle_t *h) {
+  exit_watch *w = h->data;
+  close(w->pidfd); /* only now: libuv no longer polls it */
+  free(w);
+}
+
+/* Forget the JS side of a watch (after its callback, or when the environment goes away). */
+static void watch_release(exit_watch *w) {
+  if (!w->env) return;
+  napi_delete_reference(w->env, w->callback);
+  napi_async_destroy(w->env, w->async);
+  w->env = NULL;
+}
+
+/* The environment is being torn down (worker exit, process teardown) while the child runs. */
+static void watch_env_cleanup(void *arg) {
+  exit_watch *w = arg;
+  watch_release(w);
+  uv_poll_stop(&w->poll);
+  uv_close((uv_handle_t *)&w->poll, watch_closed);
+}
+
+/* The pidfd is readable: the child has exited. Reap it and tell JS. */
+static void watch_ready(uv_poll_t *h, int status, int events) {
+  exit_watch *w = h->data;
+  napi_env env = w->env;
+  int st = 0, saved_errno = errno;
+  pid_t r;
+  napi_value args[2], cb, global, result;
+  napi_handle_scope scope;
+
+  do r = waitpid(w->pid, &st, WNOHANG);
+  while (r < 0 && errno == EINTR);
+  errno = saved_errno;
+  if (r == 0) {
+    /* Not reapable yet. libuv stops a poll that reported an error: keep watching regardless. */
+    if (status < 0) uv_poll_start(h, UV_READABLE, watch_ready);
+    return;
+  }
+
+  uv_poll_stop(h);
+  napi_remove_env_cleanup_hook(env, watch_env_cleanup, w);
+  uv_close((uv_handle_t *)h, watch_closed);
+
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    watch_release(w);
+    return;
+  }
+  napi_get_null(env, &args[0]);
+  napi_get_null(env, &args[1]);
+  if (r > 0 && WIFEXITED(st)) {
+    napi_create_int32(env, WEXITSTATUS(st), &args[0]);
+  } else if (r > 0 && WIFSIGNALED(st)) {
+    napi_create_int32(env, WTERMSIG(st), &args[1]);
+  }
+  /* r < 0 (ECHILD: someone else reaped it) reports (null, null): the status is lost. */
+  napi_get_global(env, &global);
+  if (napi_get_reference_value(env, w->callback, &cb) == napi_ok && cb) {
+    /* make_callback, not call_function: runs the nextTick and microtask queues afterwards. */
+    if (napi_make_callback(env, w->async, global, cb, 2, args, &result) == napi_pending_exception) {
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      napi_fatal_exception(env, exc); /* to process 'uncaughtException', as any callback */
+    }
+  }
+  watch_release(w);
+  napi_close_handle_scope(env, scope);
+}
+
+/* Start watching `pid` through `pidfd`; returns a libuv error code (0 on success). */
+static int watch_start(napi_env env, napi_value callback, pid_t pid, int pidfd) {
+  uv_loop_t *loop;
+  exit_watch *w;
+  napi_value name;
+  int rc;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return UV_EINVAL;
+  w = calloc(1, sizeof *w);
+  if (!w) return UV_ENOMEM;
+  w->env = env;
+  w->pid = pid;
+  w->pidfd = pidfd;
+  rc = uv_poll_init(loop, &w->poll, pidfd);
+  if (rc != 0) {
+    free(w);
+    return rc;
+  }
+  w->poll.data = w;
+  napi_create_reference(env, callback, 1, &w->callback);
+  napi_create_string_utf8(env, "SupervisorChildExit", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &w->async);
+  napi_add_env_cleanup_hook(env, watch_env_cleanup, w);
+  rc = uv_poll_start(&w->poll, UV_READABLE, watch_ready);
+  if (rc != 0) {
+    /* The fd stays the caller's to close: detach it from the handle first. */
+    w->pidfd = -1;
+    napi_remove_env_cleanup_hook(env, watch_env_cleanup, w);
+    watch_release(w);
+    uv_close((uv_handle_t *)&w->poll, watch_closed);
+  }
+  return rc;
+}
+
+/* ---- spawn --------------------------------------------------------------------------------- */
+
+/* A child that must not survive (its exit cannot be watched): kill and reap it. */
+static void kill_and_reap(pid_t pid) {
+  int st;
+  kill(pid, SIGKILL);
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+}
+
+static int block_all_signals(sigset_t *old) {
+  unsigned char all[KERNEL_SIGSET_SIZE];
+  memset(all, 0xff, sizeof all);
+  memset(old, 0, sizeof *old);
+  return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, all, old, (size_t)KERNEL_SIGSET_SIZE);
+}
+
+static void restore_signals(const sigset_t *old) {
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, (size_t)KERNEL_SIGSET_SIZE);
+}
+
+/**
+ * spawn({file, argv, envp, cwd?, umask?, stdio: [in, out, err], setsid?}, onExit) -> {pid, pidfd}
+ * Throws Error with .code (errno name) and .step (clone, setsid, chdir, dup2, exec, pidfd_open).
+ */
+static napi_value js_spawn(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], v, result, num;
+  napi_valuetype t;
+  bool present;
+  child_req req;
+  char *stack = NULL;
+  napi_value ret = NULL;
+  struct rlimit rl;
+
+  memset(&req, 0, sizeof req);
+  req.umask = -1;
+  req.setsid = 1;
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "spawn(options, onExit) takes two arguments");
+  NAPI_OK(napi_typeof(env, argv[0], &t));
+  if (t != napi_object) return throw_type(env, "options must be an object");
+  NAPI_OK(napi_typeof(env, argv[1], &t));
+  if (t != napi_function) return throw_type(env, "onExit must be a function");
+
+  /* stdio: three descriptors, checked before anything is allocated. */
+  v = get_prop(env, argv[0], "stdio", &present);
+  if (!v) return NULL;
+  {
+    bool is_array = false;
+    uint32_t n = 0;
+    if (present) napi_is_array(env, v, &is_array);
+    if (is_array) napi_get_array_length(env, v, &n);
+    if (n != 3) return throw_type(env, "stdio must be an array of three file descriptors");
+    for (uint32_t i = 0; i < 3; i++) {
+      napi_value el;
+      int32_t fd;
+      if (napi_get_element(env, v, i, &el) != napi_ok || napi_get_value_int32(env, el, &fd) != napi_ok || fd < 0)
+        return throw_type(env, "stdio must be an array of three file descriptors");
+      req.fds[i] = fd;
+    }
+  }
+  v = get_prop(env, argv[0], "umask", &present);
+  if (!v) return NULL;
+  if (present) {
+    int32_t m;
+    if (napi_get_value_int32(env, v, &m) != napi_ok || m < 0 || m > 0777)
+      return throw_type(env, "umask must be a number from 0 to 0o777");
+    req.umask = m;
+  }
+  v = get_prop(env, argv[0], "setsid", &present);
+  if (!v) return NULL;
+  if (present) {
+    bool b;
+    if (napi_get_value_bool(env, v, &b) != napi_ok) return throw_type(env, "setsid must be a boolean");
+    req.setsid = b;
+  }
+
+  v = get_prop(env, argv[0], "file", &present);
+  if (!v || !(req.file = dup_string(env, v, "file"))) goto out;
+  v = get_prop(env, argv[0], "argv", &present);
+  if (!v || !(req.argv = dup_vector(env, v, "argv"))) goto out;
+  v = get_prop(env, argv[0], "envp", &present);
+  if (!v || !(req.envp = dup_vector(env, v, "envp"))) goto out;
+  v = get_prop(env, argv[0], "cwd", &present);
+  if (!v) goto out;
+  if (present && !(req.cwd = dup_string(env, v, "cwd"))) goto out;
+
+  req.dfl.sa_handler = SIG_DFL;
+  sigemptyset(&req.dfl.sa_mask);
+  req.max_fd = MAX_CLOSE_FD;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < MAX_CLOSE_FD)
+    req.max_fd = (int)rl.rlim_cur;
+
+  stack = malloc(CHILD_STACK_SIZE);
+  if (!stack) {
+    throw_errno(env, ENOMEM, "clone", req.file);
+    goto out;
+  }
+
+  {
+    sigset_t old;
+    int saved_errno = errno, clone_errno = 0, pidfd, rc;
+    pid_t pid;
+    /* No handler of the daemon may run in the child, which shares its memory: block them all. */
+    block_all_signals(&old);
+    pid = clone(child_main, stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &req);
+    if (pid < 0) clone_errno = errno;
+    /* Here the child has exec'd or exited (CLONE_VFORK suspended us until then). */
+    restore_signals(&old);
+    errno = saved_errno;
+
+    if (pid < 0) {
+      throw_errno(env, clone_errno, "clone", req.file);
+      goto out;
+    }
+    if (req.step != STEP_NONE) {
+      int st;
+      while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      throw_errno(env, req.err, STEP_NAMES[req.step], req.step == STEP_CHDIR ? req.cwd : req.file);
+      goto out;
+    }
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) {
+      int e = errno;
+      kill_and_reap(pid);
+      throw_errno(env, e, "pidfd_open", req.file);
+      goto out;
+    }
+    rc = watch_start(env, argv[1], pid, pidfd);
+    if (rc != 0) {
+      close(pidfd);
+      kill_and_reap(pid);
+      throw_errno(env, -rc, "uv_poll", req.file);
+      goto out;
+    }
+    if (napi_create_object(env, &result) != napi_ok) goto out;
+    napi_create_int32(env, pid, &num);
+    napi_set_named_property(env, result, "pid", num);
+    napi_create_int32(env, pidfd, &num);
+    napi_set_named_property(env, result, "pidfd", num);
+    ret = result;
+  }
+
+out:
+  free(stack);
+  free((char *)req.file);
+  free((char *)req.cwd);
+  free_vector(req.argv);
+  free_vector(req.envp);
+  return ret;
+}
+
+/* ---- pipes --------------------------------------------------------------------------------- */
+
+static napi_value js_pipe(napi_env env, napi_callback_info info) {
+  int fds[2];
+  napi_value arr, r, w;
+  if (pipe2(fds, O_CLOEXEC) < 0) return throw_errno(env, errno, "pipe2", "pipe");
+  if (napi_create_array_with_length(env, 2, &arr) != napi_ok || napi_create_int32(env, fds[0], &r) != napi_ok ||
+      napi_create_int32(env, fds[1], &w) != napi_ok) {
+    close(fds[0]);
+    close(fds[1]);
+    return NULL;
+  }
+  napi_set_element(env, arr, 0, r);
+  napi_set_element(env, arr, 1, w);
+  return arr;
+}
+
+/* fcntl(fd, cmd[, arg]) on int arguments taken from JS; returns the result or throws. */
+static napi_value pipe_size_call(napi_env env, napi_callback_info info, int cmd, size_t want) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  int32_t fd, bytes = 0;
+  int r;
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < want || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      (want > 1 && napi_get_value_int32(env, argv[1], &bytes) != napi_ok))
+    return throw_type(env, want > 1 ? "setPipeSize(fd, bytes) takes two numbers" : "getPipeSize(fd) takes a number");
+  r = want > 1 ? fcntl(fd, cmd, bytes) : fcntl(fd, cmd);
+  if (r < 0) return throw_errno(env, errno, "fcntl", want > 1 ? "F_SETPIPE_SZ" : "F_GETPIPE_SZ");
+  NAPI_OK(napi_create_int32(env, r, &out));
+  return out;
+}
+
+static napi_value js_set_pipe_size(napi_env env, napi_callback_info info) {
+  return pipe_size_call(env, info, F_SETPIPE_SZ, 2);
+}
+
+static napi_value js_get_pipe_size(napi_env env, napi_callback_info info) {
+  return pipe_size_call(env, info, F_GETPIPE_SZ, 1);
+}
+
+/* ---- module -------------------------------------------------------------------------------- */
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn, probe;
+  int fd;
+  static const struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {{"spawn", js_spawn}, {"pipe", js_pipe}, {"setPipeSize", js_set_pipe_size}, {"getPipeSize", js_get_pipe_size}};
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    NAPI_OK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn));
+    NAPI_OK(napi_set_named_property(env, exports, fns[i].name, fn));
+  }
+  /* Exit notification needs pidfd_open (Linux 5.3, and not blocked by a seccomp filter). */
+  fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+  if (fd >= 0) {
+    close(fd);
+    NAPI_OK(napi_get_boolean(env, true, &probe));
+  } else {
+    NAPI_OK(napi_create_string_utf8(env, errno_name(errno), NAPI_AUTO_LENGTH, &probe));
+  }
+  NAPI_OK(napi_set_named_property(env, exports, "pidfd", probe));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
