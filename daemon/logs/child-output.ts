@@ -62,6 +62,8 @@ class ChildOutput implements OutputChannel {
           direct: true,
           // Many programs never write to one of their channels: no descriptor for them until they do.
           lazy: true,
+          // An AUTO file was created empty just now (auto-names.ts): opening it again tells nothing.
+          deferOpen: cfg.logfile.kind === 'auto',
           onError: (m) => this.logger.error(`${pyRepr(this.proc.name)} ${this.channel} log: ${m}`),
         })
       : null;

@@ -37,6 +37,11 @@ export interface RotatingFileOptions {
   direct?: boolean;
   /** Keep a regular file closed until its first write (see above). */
   lazy?: boolean;
+  /**
+   * With `lazy`: the path is a new empty regular file the caller has just created (an AUTO child log),
+   * so there is nothing to learn from opening it now: the first write opens it.
+   */
+  deferOpen?: boolean;
   /** Called with a one-line message when an I/O error happens (once per run of failures). */
   onError?: (message: string) => void;
 }
@@ -97,6 +102,7 @@ export class RotatingFile {
     this.lazy = opts.lazy ?? false;
     this.hwm = opts.highWaterMark ?? 1 << 20;
     this.onError = opts.onError ?? ((m) => process.stderr.write(`supervisord: ${m}\n`));
+    if (this.lazy && opts.deferOpen) return; // fd null, size 0, not special: what an open would find
     this.openBase('a');
     this.park();
   }

@@ -478,3 +478,24 @@ test('lazy: a path that cannot be opened any more at the first write is reported
     rmTemp(dir);
   }
 });
+
+test('deferOpen (a file just created): no descriptor before the first write, which finds the real size', async () => {
+  const dir = mkTemp('defer');
+  try {
+    const f = path.join(dir, 'auto.log');
+    // The caller's file: here already holding 60 bytes (a config object whose file was written before).
+    fs.writeFileSync(f, 'x'.repeat(60));
+    const fdsBefore = fs.readdirSync('/proc/self/fd').length;
+    const w = new RotatingFile(f, { maxbytes: 100, backups: 1, lazy: true, deferOpen: true, direct: true });
+    assert.equal(fs.readdirSync('/proc/self/fd').length, fdsBefore, 'nothing is opened by the constructor');
+    // 60 + 50 crosses maxbytes: the rotation must count the 60 bytes already there.
+    w.write(Buffer.from('y'.repeat(50)));
+    w.write(Buffer.from('z'.repeat(10)));
+    await w.flush();
+    await w.close();
+    assert.equal(fs.readFileSync(`${f}.1`, 'utf8'), 'x'.repeat(60) + 'y'.repeat(50));
+    assert.equal(fs.readFileSync(f, 'utf8'), 'z'.repeat(10));
+  } finally {
+    rmTemp(dir);
+  }
+});
