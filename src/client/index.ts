@@ -2,8 +2,8 @@
  * `connect(url)`: the one way supervisorctl, the shell and the TUI get a Client. The URL scheme picks
  * the transport (DESIGN.md rule 2). Both transports' code is imported with this module (in the bundle
  * that is part of the file a one-shot command loads anyway, instead of one more file to fetch), but what
- * they are built on loads only when used: a command over XML-RPC never loads zeromq, one over ZeroMQ
- * never loads node:http.
+ * they are built on loads only when used: a command over ZeroMQ never loads node:http, and its requests
+ * go over the built-in ZMTP peer, so only CURVE and the event streams load the zeromq package.
  */
 import { lstatSync } from 'node:fs';
 import { ClientError, type Client, type ClientOptions } from './types.js';

@@ -1,13 +1,13 @@
 /**
- * The ZeroMQ Client (docs/protocol.md): a DEALER for calls matched by request id, and one SUB for
- * every stream. State subscriptions follow the zguide "clone" pattern: subscribe, make sure the
- * subscription is live (ext.sync), load ext.getSnapshot, then apply only messages after the snapshot's
- * sequence numbers; a gap on a state topic, a reconnect or a daemon restart loads a new snapshot.
+ * The ZeroMQ Client (docs/protocol.md): calls matched by request id over a request channel, and one
+ * SUB for every stream. Requests go over the built-in ZMTP peer (zmtp-channel.ts), so a one-shot
+ * command never loads the zeromq package; CURVE needs a zeromq DEALER (dealer-channel.ts), and the
+ * SUB side is always zeromq, loaded with the first subscription. State subscriptions follow the
+ * zguide "clone" pattern: subscribe, make sure the subscription is live (ext.sync), load
+ * ext.getSnapshot, then apply only messages after the snapshot's sequence numbers; a gap on a state
+ * topic, a reconnect or a daemon restart loads a new snapshot.
  */
-import { lstatSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Socket as NetSocket } from 'node:net';
-import type { Dealer, Subscriber } from 'zeromq';
+import type { Subscriber } from 'zeromq';
 import { Faults, RpcFault, faultName, isFault } from '../api/faults.js';
 import type { ProcessInfo } from '../api/process-info.js';
 import {
@@ -21,7 +21,14 @@ import {
   type LogTail,
   type Snapshot,
 } from '../api/protocol.js';
+import type { ChannelSink, RequestChannel } from './channel.js';
+import { DealerChannel } from './dealer-channel.js';
+import { authError, parseUrl, type Target } from './endpoint.js';
 import { ClientError, type Client, type ClientOptions, type LogTarget, type StreamMessage } from './types.js';
+import { zmq } from './zeromq-lib.js';
+import { ZmtpChannel } from './zmtp-channel.js';
+
+export { GREETING_START, greetingMechanism } from './dealer-channel.js';
 
 /** ZeroMQ-only options on top of ClientOptions. */
 export interface ZmqClientOptions extends ClientOptions {
@@ -32,120 +39,22 @@ export interface ZmqClientOptions extends ClientOptions {
   curveSecretKey?: string | null;
   /** The URL to show as `client.url` and in errors (connect() passes the unix:// URL it mapped). */
   displayUrl?: string;
-  /** How long the reachability probe may take before 'timeout'. Default 2000 ms. */
+  /**
+   * How long reaching the endpoint may take before 'timeout': connecting and the server's greeting
+   * (built-in peer), or the reachability probe (zeromq DEALER). Default 2000 ms.
+   */
   probeTimeoutMs?: number;
   /** How long subscribe() waits for its subscription to become live. Default 5000 ms. */
   syncTimeoutMs?: number;
+  /**
+   * What carries requests: 'builtin' (the ZMTP peer over node:net, the default without CURVE) or
+   * 'zeromq' (a zeromq DEALER, always used with CURVE).
+   */
+  requestChannel?: 'builtin' | 'zeromq';
 }
 
-type Target = { kind: 'ipc'; path: string } | { kind: 'tcp'; host: string; port: number };
-
-let zmqLib: typeof import('zeromq') | null = null;
-
-/**
- * zeromq, loaded with the first client rather than with this module: its addon is the biggest part of a
- * one-shot supervisorctl, and a command over XML-RPC (or `help`) never needs it. Through require(): it
- * is CommonJS, and importing it as ESM makes Node pre-parse it for named exports (~10 ms for nothing).
- */
-function zmq(): typeof import('zeromq') {
-  return (zmqLib ??= createRequire(import.meta.url)('zeromq') as typeof import('zeromq'));
-}
-
-/**
- * How long a call on a connection not yet known to work waits for its reply before the endpoint is
- * probed. A live daemon answers well within it, so the common case never pays for a probe; a dead one
- * is reported this much later.
- */
-const PROBE_AFTER_MS = 50;
-
-
-/** Parses the control URL; throws ClientError('protocol') for anything but ipc:///path or tcp://host:port. */
-function parseUrl(url: string): Target {
-  if (url.startsWith('ipc://') && url.length > 6) return { kind: 'ipc', path: url.slice(6) };
-  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(url);
-  if (m) return { kind: 'tcp', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-  throw new ClientError('protocol', `${url}: not a ZeroMQ URL (ipc:///path or tcp://host:port)`);
-}
-
-/** The ipc socket file must exist (checked at once, before anything is sent). */
-function ipcFileError(target: Target, url: string): ClientError | null {
-  if (target.kind !== 'ipc') return null;
-  try {
-    if (lstatSync(target.path).isSocket()) return null;
-  } catch {
-    // missing: same answer as not a socket
-  }
-  return new ClientError('nofile', `${url} no such file`);
-}
-
-/** The ZMTP 3.0 greeting (RFC 23) up to and including the mechanism name: 32 of its 64 bytes. */
-const GREETING_MECHANISM_END = 32;
-
-/**
- * The start of a ZMTP 3.0 greeting: signature and major version. That is all a server needs to send
- * its whole greeting back; sent complete, a server with another mechanism closes without sending it.
- */
-export const GREETING_START = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3]);
-
-/** The security mechanism the ZMTP greeting in `head` announces, or null when it is no ZMTP 3 greeting. */
-export function greetingMechanism(head: Buffer): string | null {
-  if (head.length < GREETING_MECHANISM_END || head[0] !== 0xff || head[9] !== 0x7f || head[10]! < 3) return null;
-  return head.subarray(12, GREETING_MECHANISM_END).toString('latin1').replace(/\0+$/, '');
-}
-
-/** The one refusal of wrong or missing credentials, whoever notices it first. */
-function authError(url: string): ClientError {
-  return new ClientError('auth', `${url}: authentication failed (wrong or missing credentials)`);
-}
-
-/**
- * A DEALER never reports that nobody listens, so when a first call (or the first after a lost
- * connection) gets no quick reply the client checks the endpoint itself: the ipc socket file must
- * exist and accept a connection, the tcp port must accept one. It also reads the server's greeting:
- * a server that asks for another security mechanism than `mechanism` (e.g. PLAIN when the client has
- * no credentials) is an 'auth' refusal at once. libzmq reports that mismatch only now and then (the
- * server may reset the connection before its greeting is read) and retries meanwhile.
- */
-async function probe(target: Target, url: string, timeoutMs: number, mechanism: string): Promise<void> {
-  const fileError = ipcFileError(target, url);
-  if (fileError) throw fileError;
-  // node:net only on this slow path: a one-shot command that gets its reply never loads it.
-  const { connect: netConnect } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s: NetSocket =
-      target.kind === 'ipc' ? netConnect({ path: target.path }) : netConnect({ host: target.host, port: target.port });
-    let connected = false;
-    let head = Buffer.alloc(0);
-    const finish = (err: ClientError | null): void => {
-      clearTimeout(timer);
-      s.destroy();
-      if (err) reject(err);
-      else resolve();
-    };
-    const timer = setTimeout(
-      () => finish(connected ? null : new ClientError('timeout', `${url}: no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    s.once('connect', () => {
-      connected = true;
-      s.write(GREETING_START);
-    });
-    s.on('data', (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      if (head.length < GREETING_MECHANISM_END && head[0] === 0xff) return;
-      const theirs = greetingMechanism(head);
-      // Not a ZMTP 3 greeting: somebody listens; the call itself says what it is.
-      finish(theirs !== null && theirs !== mechanism ? authError(url) : null);
-    });
-    // Closed before the greeting was read: the endpoint accepted a connection, as before.
-    s.once('end', () => finish(null));
-    s.once('error', (err: NodeJS.ErrnoException) => {
-      if (connected) finish(null);
-      else if (err.code === 'ENOENT') finish(new ClientError('nofile', `${url} no such file`));
-      else finish(new ClientError('refused', `${url} refused connection`));
-    });
-  });
-}
+/** How long the handshake after the greeting may take (PLAIN waits for the daemon's ZAP check). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Turns a reply's error member into what call() rejects with. */
 function replyError(err: { code?: unknown; message?: unknown; name?: unknown }, url: string): Error {
@@ -161,7 +70,6 @@ interface Pending {
   reject(e: Error): void;
   timer: NodeJS.Timeout | null;
 }
-
 /** One subscribe() call: its prefixes, its handler and its place in the state stream. */
 class Subscription {
   /** 'syncing': waiting for a snapshot, state messages are buffered. */
@@ -201,19 +109,12 @@ class Subscription {
 class ZmqClient implements Client {
   readonly url: string;
   private readonly target: Target;
-  private dealer!: Dealer;
   private readonly security: Record<string, unknown>;
+  private readonly channel: RequestChannel;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  /**
-   * 'unknown': no reply yet on this connection (a call starts the probe timer); 'ok': a reply came
-   * or a probe succeeded. Reset by a lost connection.
-   */
-  private reach: 'unknown' | 'ok' = 'unknown';
-  private probeTimer: NodeJS.Timeout | null = null;
-  private probing = false;
+  /** Set by a refusal of the credentials: every later call fails with it at once. */
   private authError: ClientError | null = null;
-  private sendChain: Promise<void> = Promise.resolve();
   private closed = false;
   // Streams
   private sub: Subscriber | null = null;
@@ -226,57 +127,59 @@ class ZmqClient implements Client {
   private lastSeq = 0;
   private streamWasLost = false;
 
-  constructor(
-    private readonly rawUrl: string,
-    private readonly opts: ZmqClientOptions,
-  ) {
+  constructor(rawUrl: string, private readonly opts: ZmqClientOptions) {
     this.url = opts.displayUrl ?? rawUrl;
     this.target = parseUrl(rawUrl);
     this.security = securityOptions(opts);
-    this.openDealer();
+    this.channel = this.openChannel(rawUrl);
   }
 
-  /** A fresh DEALER, connected (libzmq connects in the background and queues what is sent). */
-  private openDealer(): void {
-    const dealer = new (zmq().Dealer)({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.security });
-    this.dealer = dealer;
-    this.watch(dealer, true);
-    dealer.connect(this.rawUrl);
-    void this.receiveReplies(dealer);
+  /** The built-in ZMTP peer unless CURVE (or the caller) asks for a zeromq DEALER. */
+  private openChannel(rawUrl: string): RequestChannel {
+    const sink: ChannelSink = {
+      reply: (frame) => this.onReply(frame),
+      fail: (err) => {
+        if (err.kind === 'auth') this.authError = err;
+        this.failPending(err);
+      },
+      waiting: () => this.pending.size > 0,
+    };
+    const probeTimeoutMs = this.opts.probeTimeoutMs ?? 2000;
+    if (this.security.curveServerKey || this.opts.requestChannel === 'zeromq') {
+      return new DealerChannel(
+        { target: this.target, rawUrl, url: this.url, security: this.security, mechanism: mechanismOf(this.security), probeTimeoutMs },
+        sink,
+      );
+    }
+    const plain = this.opts.username ? { username: this.opts.username, password: this.opts.password ?? '' } : null;
+    return new ZmtpChannel(
+      { target: this.target, url: this.url, plain, greetingTimeoutMs: probeTimeoutMs, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
+      sink,
+    );
   }
 
-  /** Failure events of a socket: auth refusal ends everything; a lost connection fails calls in flight. */
-  private watch(sock: Dealer | Subscriber, isControl: boolean): void {
-    const authFailed = (): void => {
+  /** Failure events of the SUB: an auth refusal ends everything; a lost connection needs a resync. */
+  private watchSubscriber(sock: Subscriber): void {
+    const refused = (): void => {
       this.authError = authError(this.url);
       this.failPending(this.authError);
     };
-    sock.events.on('handshake:error:auth', authFailed);
+    sock.events.on('handshake:error:auth', refused);
     // A client without credentials talking to a secured server fails as a mechanism mismatch.
-    sock.events.on('handshake:error:protocol', authFailed);
-    // Only a connection that completed its handshake can lose calls: before that libzmq keeps the
-    // request queued and retries (a refused handshake is reported above).
+    sock.events.on('handshake:error:protocol', refused);
     let established = false;
     sock.events.on('handshake', () => {
       established = true;
-      if (!isControl) this.streamRestored();
+      this.streamRestored();
     });
     sock.events.on('disconnect', () => {
       if (!established) return;
       established = false;
-      if (isControl) {
-        if (sock !== this.dealer) return;
-        // ok -> unknown: the next call must find out again whether anybody listens.
-        this.reach = 'unknown';
-        this.failPending(new ClientError('protocol', `${this.url}: connection lost`));
-      } else {
-        this.streamLost();
-      }
+      this.streamLost();
     });
   }
 
   private failPending(err: ClientError): void {
-    this.clearProbeTimer();
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       if (p.timer) clearTimeout(p.timer);
@@ -284,94 +187,45 @@ class ZmqClient implements Client {
     }
   }
 
-  private async receiveReplies(dealer: Dealer): Promise<void> {
+  /** A reply frame: settles the call with its id; anything else is dropped. */
+  private onReply(frame: Buffer): void {
+    let msg: { id?: unknown; result?: unknown; error?: Record<string, unknown> };
     try {
-      for await (const [frame] of dealer) {
-        // unknown -> ok: somebody answers, no probe needed on this connection.
-        this.reach = 'ok';
-        this.clearProbeTimer();
-        let msg: { id?: unknown; result?: unknown; error?: Record<string, unknown> };
-        try {
-          msg = JSON.parse(frame!.toString('utf8'));
-        } catch {
-          continue; // not ours to understand; the matching call times out or fails on disconnect
-        }
-        const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
-        if (!p) continue; // a late reply to a call that timed out
-        this.pending.delete(msg.id as number);
-        if (p.timer) clearTimeout(p.timer);
-        if (msg.error && typeof msg.error === 'object') p.reject(replyError(msg.error, this.url));
-        else p.resolve(msg.result);
-      }
-    } catch (err) {
-      if (!this.closed && dealer === this.dealer) this.failPending(new ClientError('protocol', `${this.url}: ${(err as Error).message}`));
+      msg = JSON.parse(frame.toString('utf8'));
+    } catch {
+      return; // not ours to understand; the matching call times out or fails on disconnect
     }
-  }
-
-  private clearProbeTimer(): void {
-    if (this.probeTimer) clearTimeout(this.probeTimer);
-    this.probeTimer = null;
-  }
-
-  /**
-   * A call went out on a connection not known to work: probe the endpoint unless a reply comes first.
-   * The request is sent at once (no round trip before it); the probe only runs when the answer is slow.
-   */
-  private armProbe(): void {
-    if (this.reach === 'ok' || this.probeTimer || this.probing) return;
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = null;
-      if (this.reach === 'ok' || this.closed || this.pending.size === 0) return;
-      this.probing = true;
-      probe(this.target, this.url, this.opts.probeTimeoutMs ?? 2000, mechanismOf(this.security)).then(
-        () => {
-          this.probing = false;
-          // unknown -> ok: the endpoint accepts connections; the call is just slow (start with wait…).
-          if (!this.closed) this.reach = 'ok';
-        },
-        (err: ClientError) => {
-          this.probing = false;
-          if (this.closed) return;
-          if (err.kind === 'auth') this.authError = err;
-          this.failPending(err);
-          // The requests still queued in the DEALER must never reach a daemon that comes up later.
-          this.dealer.close();
-          this.openDealer();
-        },
-      );
-    }, PROBE_AFTER_MS);
+    const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
+    if (!p) return; // a late reply to a call that timed out
+    this.pending.delete(msg.id as number);
+    if (p.timer) clearTimeout(p.timer);
+    if (msg.error && typeof msg.error === 'object') p.reject(replyError(msg.error, this.url));
+    else p.resolve(msg.result);
   }
 
   async call(method: string, params: unknown[] = []): Promise<unknown> {
     if (this.closed) throw new ClientError('protocol', `${this.url}: client is closed`);
     if (this.authError) throw this.authError;
-    if (this.reach !== 'ok') {
-      // A missing socket file is known without waiting: nothing is sent.
-      const fileError = ipcFileError(this.target, this.url);
-      if (fileError) throw fileError;
-    }
     const id = ++this.nextId;
     const text = JSON.stringify({ id, method, params });
     const timeoutMs = this.opts.timeoutMs ?? 0;
     return new Promise((resolve, reject) => {
       const p: Pending = { resolve, reject, timer: null };
+      this.pending.set(id, p);
+      try {
+        this.channel.send(text);
+      } catch (err) {
+        // Known before sending (no socket file): this call fails alone.
+        this.pending.delete(id);
+        reject(err);
+        return;
+      }
       if (timeoutMs > 0) {
         p.timer = setTimeout(() => {
           this.pending.delete(id);
           reject(new ClientError('timeout', `${this.url}: no reply to ${method} within ${timeoutMs} ms`));
         }, timeoutMs);
       }
-      this.pending.set(id, p);
-      this.armProbe();
-      // One send in flight per socket (zeromq.js): queue them.
-      this.sendChain = this.sendChain
-        .then(() => this.dealer.send(text))
-        .catch((err: Error) => {
-          if (this.pending.delete(id)) {
-            if (p.timer) clearTimeout(p.timer);
-            reject(new ClientError('protocol', `${this.url}: ${err.message}`));
-          }
-        });
     });
   }
 
@@ -382,7 +236,7 @@ class ZmqClient implements Client {
     this.subReady ??= (async () => {
       const ep = (await this.call(ExtMethods.getEndpoints)) as Endpoints;
       const sock = new (zmq().Subscriber)({ linger: 0, receiveHighWaterMark: 0, ...this.security });
-      this.watch(sock, false);
+      this.watchSubscriber(sock);
       sock.connect(pubUrlFor(ep.pubsub_endpoint, this.target));
       this.sub = sock;
       void this.receiveStream(sock);
@@ -652,9 +506,8 @@ class ZmqClient implements Client {
     this.failPending(new ClientError('protocol', `${this.url}: client is closed`));
     for (const s of this.subs) s.closed = true;
     this.subs.clear();
-    this.clearProbeTimer();
+    this.channel.close();
     // linger 0: nothing unsent keeps the process alive.
-    this.dealer.close();
     this.sub?.close();
   }
 }
@@ -690,7 +543,7 @@ export function pubUrlFor(pubsub: string, control: Target | string): string {
 
 /**
  * Opens a client for `ipc:///path` or `tcp://host:port`. Nothing is contacted yet: the first call
- * probes the endpoint and reports 'nofile', 'refused', 'timeout' or 'auth' as ClientErrors.
+ * connects and reports 'nofile', 'refused', 'timeout', 'auth' or 'protocol' as ClientErrors.
  */
 export async function connectZmq(url: string, opts: ZmqClientOptions = {}): Promise<Client> {
   return new ZmqClient(url, opts);

@@ -1,6 +1,7 @@
 /**
- * bin/supervisorctl as a subprocess without a daemon: options, config errors, connection errors, the
- * piped shell, and what a one-shot command loads (never React, Ink or node-pty).
+ * bin/supervisorctl as a subprocess, mostly without a daemon: options, config errors, connection errors,
+ * the piped shell, and what a one-shot command loads (never React, Ink or node-pty; no zeromq package
+ * for requests, checked against a real daemon too).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDaemon, waitUntil } from '../../helpers/daemon.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.js', import.meta.url));
@@ -234,7 +236,25 @@ test('a one-shot command loads neither React, Ink nor node-pty', async (t) => {
       }
       if (args[1]?.startsWith('ipc://')) {
         assert.ok(!loaded.includes('node:http'), `a command over ZeroMQ loads no node:http (${what})`);
+        assert.deepEqual(loaded.filter((u) => u.includes('/node_modules/zeromq/')), [], `requests need no zeromq package (${what})`);
       }
     }
+  }
+});
+
+test('one-shot status against a real daemon over ZeroMQ loads no zeromq package, bundled or not', async (t) => {
+  const d = await startDaemon('[program:a]\ncommand=/bin/sleep 1000\n\n[program:b]\ncommand=/bin/sleep 1000\n');
+  t.after(() => d.stop());
+  await waitUntil(async () => ((await d.call('supervisor.getProcessInfo', ['b'])) as { statename: string }).statename === 'RUNNING', 15_000, 'b RUNNING');
+  const dir = tempDir(t);
+  for (const mode of MODES) {
+    const { r, loaded } = await loadedBy(dir, ['-c', d.confPath, 'status'], mode.env);
+    assert.equal(r.stderr, '', mode.name);
+    assert.match(r.stdout, /^a {32}RUNNING {3}pid \d+, uptime [\d:]+\nb {32}RUNNING {3}pid \d+, uptime [\d:]+\n$/, mode.name);
+    assert.equal(r.code, 0, mode.name);
+    // The command went over ZeroMQ (the .zmq socket beside the unix one), not XML-RPC.
+    assert.ok(!loaded.includes('node:http'), `no node:http (${mode.name})`);
+    assert.ok(loaded.some((u) => u.endsWith('/dist/src/client/zmtp.js')), `the built-in ZMTP peer ran (${mode.name})`);
+    assert.deepEqual(loaded.filter((u) => u.includes('/node_modules/zeromq/') || u.includes('cmake-ts')), [], `no zeromq (${mode.name})`);
   }
 });

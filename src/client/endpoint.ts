@@ -1,0 +1,49 @@
+/**
+ * A ZeroMQ control URL as both request channels see it: where it points, and the ClientErrors that
+ * name it, worded once so that both paths print the same supervisorctl lines.
+ */
+import { lstatSync } from 'node:fs';
+import { ClientError } from './types.js';
+
+/** Where an `ipc://` or `tcp://` URL points. */
+export type Target = { kind: 'ipc'; path: string } | { kind: 'tcp'; host: string; port: number };
+
+/** Parses the control URL; throws ClientError('protocol') for anything but ipc:///path or tcp://host:port. */
+export function parseUrl(url: string): Target {
+  if (url.startsWith('ipc://') && url.length > 6) return { kind: 'ipc', path: url.slice(6) };
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(url);
+  if (m) return { kind: 'tcp', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  throw new ClientError('protocol', `${url}: not a ZeroMQ URL (ipc:///path or tcp://host:port)`);
+}
+
+/** The ipc socket file must exist and be a socket (checked before anything is sent). */
+export function ipcFileError(target: Target, url: string): ClientError | null {
+  if (target.kind !== 'ipc') return null;
+  try {
+    if (lstatSync(target.path).isSocket()) return null;
+  } catch {
+    // missing: same answer as not a socket
+  }
+  return new ClientError('nofile', `${url} no such file`);
+}
+
+/** What a failed connect() means: no socket file, or nobody accepting. */
+export function connectError(err: NodeJS.ErrnoException, url: string): ClientError {
+  if (err.code === 'ENOENT') return new ClientError('nofile', `${url} no such file`);
+  return new ClientError('refused', `${url} refused connection`);
+}
+
+/** No connection (or no greeting) within `ms`. */
+export function noAnswerError(url: string, ms: number): ClientError {
+  return new ClientError('timeout', `${url}: no answer within ${ms} ms`);
+}
+
+/** The one refusal of wrong or missing credentials, whoever notices it first. */
+export function authError(url: string): ClientError {
+  return new ClientError('auth', `${url}: authentication failed (wrong or missing credentials)`);
+}
+
+/** A connection that worked and broke: the calls waiting on it fail (the daemon may have run them). */
+export function lostError(url: string): ClientError {
+  return new ClientError('protocol', `${url}: connection lost`);
+}
