@@ -67,7 +67,9 @@ export function saneget<T>(ctx: LoadContext, section: string, key: string, dflt:
   const raw = ctx.parser.getValue(section, key);
   const pos = raw ? { file: raw.file, line: raw.line } : null;
   const value: string | T = raw ? raw.value : dflt;
-  if (opts.expand !== false && typeof value === 'string') {
+  // Without a '%' Python's `value % names` is the value itself: skip building the names (500 programs
+  // have ~20,000 options, each would copy every ENV_* name).
+  if (opts.expand !== false && typeof value === 'string' && value.includes('%')) {
     const names = combine(ctx.environExpansions, opts.expansions ?? new Map<string, PyValue>());
     return { value: expand(value, names, `${section}.${key}`, pos ?? ctx.parser.sectionPos(section)), pos };
   }

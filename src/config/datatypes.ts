@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { pyInt, pyRepr, pyStrip, ValueError } from './pyrepr.js';
+import { pyInt, pyIntOrNull, pyRepr, pyStrip, ValueError } from './pyrepr.js';
 import { shlexTokens } from './shlex.js';
 import { getgrgid, getgrnam, getpwnam, getpwuid } from './users.js';
 import { expandUser, pyDirname } from './paths.js';
@@ -116,10 +116,9 @@ export function inetAddress(s: string): { host: string; port: number } {
 
 /** `name_to_uid`: a user name or a numeric uid that exists. */
 export function nameToUid(name: string): number {
-  let uid: number;
-  try {
-    uid = pyInt(name);
-  } catch {
+  // Not a number: a name (tested without an exception: names are the common case).
+  const uid = pyIntOrNull(name);
+  if (uid === null) {
     const rec = getpwnam(name);
     if (!rec) throw new ValueError(`Invalid user name ${name}`);
     return rec.uid;
@@ -130,10 +129,8 @@ export function nameToUid(name: string): number {
 
 /** `name_to_gid`: a group name or a numeric gid that exists. */
 export function nameToGid(name: string): number {
-  let gid: number;
-  try {
-    gid = pyInt(name);
-  } catch {
+  const gid = pyIntOrNull(name);
+  if (gid === null) {
     const rec = getgrnam(name);
     if (!rec) throw new ValueError(`Invalid group name ${name}`);
     return rec.gid;
@@ -260,10 +257,9 @@ const SIGNAL_NAMES: Record<number, string> = {
  * few numbers Python accepts that have no plain name (0, 34 = RTMIN, 64 = RTMAX).
  */
 export function signalName(value: string): string {
-  let num: number;
-  try {
-    num = pyInt(value);
-  } catch {
+  // A name is the common case (stopsignal=TERM): test for a number without throwing.
+  let num = pyIntOrNull(value);
+  if (num === null) {
     let name = pyStrip(value).toUpperCase();
     if (!name.startsWith('SIG')) name = 'SIG' + name;
     const n = PY_SIGNAL_ATTRS[name];

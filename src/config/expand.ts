@@ -15,6 +15,7 @@ export type Expansions = Map<string, PyValue>;
  * `program:x.command`). Throws ConfigError with Supervisor's text and `pos`.
  */
 export function expand(s: string, expansions: Expansions, name: string, pos: SourcePos | null = null): string {
+  if (!s.includes('%')) return s; // nothing to format: `s % mapping` is `s` in Python
   try {
     return pyPercentFormat(s, expansions);
   } catch (e) {

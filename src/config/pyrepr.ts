@@ -97,16 +97,23 @@ export function pyTypeName(v: PyValue | Map<string, PyValue>): string {
   return 'int';
 }
 
-/** Python's `int(s, base)` for the bases Supervisor uses (10 and 8); throws Python's ValueError text. */
-export function pyInt(s: string, base: 10 | 8 = 10): number {
-  const t = pyStrip(s);
-  const digits = base === 10 ? '[0-9]' : '[0-7]';
-  const prefix = base === 8 ? '(?:0[oO]_?)?' : '';
-  const re = new RegExp(`^([+-]?)${prefix}(${digits}+(?:_${digits}+)*)$`);
-  const m = re.exec(t);
-  if (!m) {
-    throw new ValueError(`invalid literal for int() with base ${base}: ${pyRepr(s)}`);
-  }
+// int()'s literal syntax per base, compiled once (config reading calls it for every number).
+const INT_LITERAL = {
+  10: /^([+-]?)([0-9]+(?:_[0-9]+)*)$/,
+  8: /^([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)$/,
+} as const;
+
+/** Python's `int(s, base)` for the bases Supervisor uses (10 and 8), or null where int() raises. */
+export function pyIntOrNull(s: string, base: 10 | 8 = 10): number | null {
+  const m = INT_LITERAL[base].exec(pyStrip(s));
+  if (!m) return null;
   const n = parseInt(m[2]!.replace(/_/g, ''), base);
   return m[1] === '-' ? -n : n;
+}
+
+/** Python's `int(s, base)` for the bases Supervisor uses (10 and 8); throws Python's ValueError text. */
+export function pyInt(s: string, base: 10 | 8 = 10): number {
+  const n = pyIntOrNull(s, base);
+  if (n === null) throw new ValueError(`invalid literal for int() with base ${base}: ${pyRepr(s)}`);
+  return n;
 }
