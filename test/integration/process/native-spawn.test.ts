@@ -218,7 +218,18 @@ addon.spawn({ file: '/bin/sh', argv: ['sh', '-c', 'sleep 0.2; exit 4'], envp: []
       plan({ filename: '/bin/sh', argv: ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); done; sleep 0.3'] }),
       { redirect: true },
     );
-    assert.equal(readlinkSync(`/proc/${handle.pid}/fd/1`), readlinkSync(`/proc/${handle.pid}/fd/2`));
+    // /proc/<pid>/fd can be unreadable for a moment while the exec completes: poll for it.
+    let links: string[] = [];
+    await waitFor(() => {
+      try {
+        links = [readlinkSync(`/proc/${handle.pid}/fd/1`), readlinkSync(`/proc/${handle.pid}/fd/2`)];
+        return true;
+      } catch {
+        return false;
+      }
+    }, 5000, `/proc/${handle.pid}/fd`);
+    assert.equal(links[0], links[1]);
+    assert.match(links[0]!, /^pipe:/);
     assert.deepEqual(await exit, { code: 0, signal: null });
     const expected = Array.from({ length: 300 }, (_, i) => `out ${i}\nerr ${i}\n`).join('');
     assert.equal(text(), expected);
