@@ -70,6 +70,24 @@ function run(p: SpawnPlan, opts: { redirect?: boolean; spawner?: NativeSpawner }
 }
 
 /** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, session, …]. */
+/** What the child's descriptors point at; /proc/<pid>/fd can be unreadable for a moment while its exec completes. */
+async function fdLinks(pid: number, fds: number[]): Promise<string[]> {
+  let links: string[] = [];
+  await waitFor(
+    () => {
+      try {
+        links = fds.map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    5000,
+    `/proc/${pid}/fd`,
+  );
+  return links;
+}
+
 function stat(pid: number): string[] {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return s.slice(s.lastIndexOf(')') + 2).split(' ');
@@ -165,7 +183,7 @@ describe('NativeSpawner: the child', { skip: !addon && 'addon not built' }, () =
     assert.equal(Number(ppid), process.pid);
     assert.equal(Number(pgrp), pid);
     assert.equal(Number(session), pid);
-    for (const fd of [0, 1, 2]) assert.match(readlinkSync(`/proc/${pid}/fd/${fd}`), /^pipe:/);
+    for (const link of await fdLinks(pid, [0, 1, 2])) assert.match(link, /^pipe:/);
     handle.kill(15, true);
     assert.deepEqual(await exit, { code: null, signal: 'SIGTERM' });
   });
@@ -218,16 +236,7 @@ addon.spawn({ file: '/bin/sh', argv: ['sh', '-c', 'sleep 0.2; exit 4'], envp: []
       plan({ filename: '/bin/sh', argv: ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); done; sleep 0.3'] }),
       { redirect: true },
     );
-    // /proc/<pid>/fd can be unreadable for a moment while the exec completes: poll for it.
-    let links: string[] = [];
-    await waitFor(() => {
-      try {
-        links = [readlinkSync(`/proc/${handle.pid}/fd/1`), readlinkSync(`/proc/${handle.pid}/fd/2`)];
-        return true;
-      } catch {
-        return false;
-      }
-    }, 5000, `/proc/${handle.pid}/fd`);
+    const links = await fdLinks(handle.pid, [1, 2]);
     assert.equal(links[0], links[1]);
     assert.match(links[0]!, /^pipe:/);
     assert.deepEqual(await exit, { code: 0, signal: null });
