@@ -38,9 +38,12 @@ export interface NativeSpawnError extends Error {
 export interface Addon {
   /**
    * Start a child without forking Node (clone with CLONE_VM|CLONE_VFORK, then execve); its exit is
-   * reported once through onExit (code or signal number), which keeps the event loop alive until then.
+   * reported once through onExit (code or signal number, and whether a core was dumped), which keeps the event loop alive until then.
    */
-  spawn(opts: NativeSpawnOptions, onExit: (code: number | null, signal: number | null) => void): { pid: number; pidfd: number };
+  spawn(
+    opts: NativeSpawnOptions,
+    onExit: (code: number | null, signal: number | null, coreDumped: boolean) => void,
+  ): { pid: number; pidfd: number };
   /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
   pipe(): [number, number];
   /** F_SETPIPE_SZ: returns the new capacity (rounded up by the kernel) or throws (EPERM over the limits). */

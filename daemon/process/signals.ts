@@ -61,10 +61,10 @@ export interface WaitStatus {
 }
 
 /**
- * `decode_wait_status` for what Node reports: an exit code, or the name of the terminating signal.
- * Node does not report core dumps, so ` (core dumped)` is never added.
+ * `decode_wait_status` for what the spawner reports: an exit code, or the name of the terminating
+ * signal and whether a core was dumped (only the native spawner knows; child_process does not say).
  */
-export function decodeWaitStatus(code: number | null, signal: NodeJS.Signals | string | null): WaitStatus {
+export function decodeWaitStatus(code: number | null, signal: NodeJS.Signals | string | null, coreDumped = false): WaitStatus {
   if (code !== null && code !== undefined) {
     const es = code & 0xffff;
     return { exitstatus: es, message: `exit status ${es}` };
@@ -72,7 +72,8 @@ export function decodeWaitStatus(code: number | null, signal: NodeJS.Signals | s
   if (signal) {
     // Node names signals its own way (SIGIOT/SIGIO); go through the number for Python's name.
     const num = NAME_TO_NUMBER.get(signal);
-    return { exitstatus: -1, message: `terminated by ${num !== undefined ? signame(num) : signal}` };
+    const core = coreDumped ? ' (core dumped)' : '';
+    return { exitstatus: -1, message: `terminated by ${num !== undefined ? signame(num) : signal}${core}` };
   }
   return { exitstatus: -1, message: 'unknown termination cause 0x0000' };
 }

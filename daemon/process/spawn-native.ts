@@ -112,7 +112,7 @@ export class NativeSpawner implements Spawner {
       ({ pid } = this.addon.spawn(
         { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, setsid: true },
         // Runs from the event loop, so always after `handle` is set below.
-        (code, sig) => handle?.exited(code, sig === null ? null : signame(sig)),
+        (code, sig, core) => handle?.exited(code, sig === null ? null : signame(sig), core),
       ));
     } catch (err) {
       closeAll(ours);

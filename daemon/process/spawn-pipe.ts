@@ -10,7 +10,7 @@ import { accessSync, existsSync, openSync, readSync, closeSync, constants as fsC
 import type { Readable, Writable } from 'node:stream';
 import type { OutputChannel } from '../logs/types.js';
 import type { Timer } from './clock.js';
-import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
+import { SpawnError, type ChildExit, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
 
 export { checkCommand } from './command.js';
 
@@ -132,7 +132,7 @@ export class PipeChild implements ChildHandle {
   private readonly feeding = new Map<OutputChannel, number>();
   private open = 0;
   private stdinClosed = false;
-  private exit: { code: number | null; signal: string | null } | null = null;
+  private exit: ChildExit | null = null;
   private reported = false;
   private boundTimer: Timer | null = null;
 
@@ -151,10 +151,13 @@ export class PipeChild implements ChildHandle {
     for (const out of outputs) this.attach(out);
   }
 
-  /** The child's exit status is known (child_process 'exit', or the native exit watch). */
-  exited(code: number | null, signal: string | null): void {
+  /**
+   * The child's exit status is known (child_process 'exit', or the native exit watch, which also
+   * knows whether a core was dumped).
+   */
+  exited(code: number | null, signal: string | null, coreDumped = false): void {
     if (this.exit) return;
-    this.exit = { code, signal };
+    this.exit = coreDumped ? { code, signal, coreDumped } : { code, signal };
     // Nobody reads stdin any more: close our end now, as child_process does, not at dispose().
     this.stdin.destroy();
     if (this.open > 0) this.armBound();

@@ -36,6 +36,8 @@ export interface ChildExit {
    * from the child's exit. The text is the spawnerr, and the exit counts as a spawn error.
    */
   spawnerr?: string;
+  /** The kernel wrote a core dump (known to the native spawner only): ` (core dumped)` in the message. */
+  coreDumped?: boolean;
 }
 
 /** Where the child's output goes and how its end is reported. */

@@ -233,7 +233,7 @@ export class Subprocess implements Process {
   private finish(exit: ChildExit): void {
     const { logger, clock } = this.ctx;
     const cfg = this.config;
-    const { exitstatus: es, message } = decodeWaitStatus(exit.code, exit.signal);
+    const { exitstatus: es, message } = decodeWaitStatus(exit.code, exit.signal, exit.coreDumped);
     const now = clock.now();
     this.adjustForClockRollback(now);
     this._laststop = now;

@@ -284,7 +284,7 @@ static void watch_ready(uv_poll_t *h, int status, int events) {
   napi_env env = w->env;
   int st = 0, saved_errno = errno;
   pid_t r;
-  napi_value args[2], cb, global, result;
+  napi_value args[3], cb, global, result;
   napi_handle_scope scope;
 
   do r = waitpid(w->pid, &st, WNOHANG);
@@ -306,16 +306,19 @@ static void watch_ready(uv_poll_t *h, int status, int events) {
   }
   napi_get_null(env, &args[0]);
   napi_get_null(env, &args[1]);
+  napi_get_boolean(env, false, &args[2]);
   if (r > 0 && WIFEXITED(st)) {
     napi_create_int32(env, WEXITSTATUS(st), &args[0]);
   } else if (r > 0 && WIFSIGNALED(st)) {
     napi_create_int32(env, WTERMSIG(st), &args[1]);
+    /* Supervisor adds " (core dumped)" to the exit message: tell whether the kernel wrote one. */
+    napi_get_boolean(env, WCOREDUMP(st) != 0, &args[2]);
   }
   /* r < 0 (ECHILD: someone else reaped it) reports (null, null): the status is lost. */
   napi_get_global(env, &global);
   if (napi_get_reference_value(env, w->callback, &cb) == napi_ok && cb) {
     /* make_callback, not call_function: runs the nextTick and microtask queues afterwards. */
-    if (napi_make_callback(env, w->async, global, cb, 2, args, &result) == napi_pending_exception) {
+    if (napi_make_callback(env, w->async, global, cb, 3, args, &result) == napi_pending_exception) {
       napi_value exc;
       napi_get_and_clear_last_exception(env, &exc);
       napi_fatal_exception(env, exc); /* to process 'uncaughtException', as any callback */

@@ -69,7 +69,6 @@ function run(p: SpawnPlan, opts: { redirect?: boolean; spawner?: NativeSpawner }
   return { handle, out, err, exit, text: () => out.bytes().toString() };
 }
 
-/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, session, …]. */
 /** What the child's descriptors point at; /proc/<pid>/fd can be unreadable for a moment while its exec completes. */
 async function fdLinks(pid: number, fds: number[]): Promise<string[]> {
   let links: string[] = [];
@@ -88,6 +87,7 @@ async function fdLinks(pid: number, fds: number[]): Promise<string[]> {
   return links;
 }
 
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, session, …]. */
 function stat(pid: number): string[] {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return s.slice(s.lastIndexOf(')') + 2).split(' ');
@@ -213,6 +213,22 @@ describe('NativeSpawner: the child', { skip: !addon && 'addon not built' }, () =
     } finally {
       term.kill('SIGKILL');
     }
+  });
+
+  test('a core dump is reported (Supervisor adds " (core dumped)"); a plain signal death is not one', async (t) => {
+    // The kernel writes cores only with a plain core_pattern (a file name) and a core size limit
+    // the shell may raise; a pattern piping to a handler may or may not report a dump.
+    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
+    const hard = execFileSync('sh', ['-c', 'ulimit -H -c'], { encoding: 'utf8' }).trim();
+    if (pattern.startsWith('|') || hard === '0') {
+      t.skip(`this kernel does not write core files here (core_pattern ${pattern}, hard limit ${hard})`);
+      return;
+    }
+    const cores = mkdtempSync(join(dir, 'cores-'));
+    const dumped = run(plan({ filename: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited; kill -SEGV $$'], cwd: cores }));
+    assert.deepEqual(await dumped.exit, { code: null, signal: 'SIGSEGV', coreDumped: true });
+    const plain = run(plan({ filename: '/bin/sh', argv: ['sh', '-c', 'ulimit -c 0; kill -SEGV $$'], cwd: cores }));
+    assert.deepEqual(await plain.exit, { code: null, signal: 'SIGSEGV' });
   });
 
   test('a child being watched keeps the event loop alive, as child_process children do', () => {

@@ -118,6 +118,7 @@ describe('signals', () => {
     assert.deepEqual(decodeWaitStatus(null, 'SIGTERM'), { exitstatus: -1, message: 'terminated by SIGTERM' });
     assert.deepEqual(decodeWaitStatus(null, 'SIGIOT'), { exitstatus: -1, message: 'terminated by SIGABRT' });
     assert.deepEqual(decodeWaitStatus(null, null), { exitstatus: -1, message: 'unknown termination cause 0x0000' });
+    assert.deepEqual(decodeWaitStatus(null, 'SIGSEGV', true), { exitstatus: -1, message: 'terminated by SIGSEGV (core dumped)' });
   });
 });
 
