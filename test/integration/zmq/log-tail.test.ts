@@ -156,6 +156,14 @@ startsecs=0
 `,
     async (client, dir) => {
       const file = join(dir, 'supervisord.log');
+      // The daemon answers before its first pass has started the program: wait for that, or the
+      // first stop is (rightly) NOT_RUNNING.
+      for (const end = Date.now() + 10_000; ; ) {
+        const info = (await client.call('supervisor.getProcessInfo', ['a'])) as ProcessInfo;
+        if (info.statename === 'RUNNING') break;
+        if (Date.now() > end) throw new Error(`a is ${info.statename}, not RUNNING, after 10 s`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
       // Make the activity log longer than one tail.
       while (readFileSync(file).length < 2048) {
         await client.call('supervisor.stopProcess', ['a']);
