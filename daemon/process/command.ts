@@ -31,6 +31,18 @@ export interface CommandFailure {
 export type CommandCheck = CommandOk | CommandFailure;
 
 /**
+ * The last PATH string split and its parts: every program of a config usually has the same PATH,
+ * and splitting it again for each spawn is garbage. Only the string is remembered, never what the
+ * directories hold (each spawn still looks the command up afresh, as Supervisor does).
+ */
+let lastPath: { value: string; dirs: readonly string[] } | null = null;
+
+function splitPath(value: string): readonly string[] {
+  if (lastPath?.value !== value) lastPath = { value, dirs: Object.freeze(value.split(':')) };
+  return lastPath.dirs;
+}
+
+/**
  * The directories searched for an argv0 without `/`: the program's environment PATH if set
  * (program over [supervisord] environment), else the daemon's PATH if non-empty, else the default.
  */
@@ -38,11 +50,11 @@ export function searchPath(
   cfg: ProcessConfig,
   daemonEnv: Record<string, string | undefined>,
   globalEnv: Record<string, string> = {},
-): string[] {
+): readonly string[] {
   const configured = cfg.environment.PATH ?? globalEnv.PATH;
-  if (configured !== undefined) return configured.split(':');
+  if (configured !== undefined) return splitPath(configured);
   const inherited = daemonEnv.PATH;
-  return inherited ? inherited.split(':') : DEFAULT_PATH;
+  return inherited ? splitPath(inherited) : DEFAULT_PATH;
 }
 
 function tryStat(p: string): Stats | null {

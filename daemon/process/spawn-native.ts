@@ -128,11 +128,11 @@ export class NativeSpawner implements Spawner {
     closeAll(theirs);
 
     const [inW, outR, errR] = ours as [number, number, number | undefined];
-    // Each stream owns its descriptor from here on (destroying it closes the fd).
+    // Each stream owns its descriptor from here on (destroying it closes the fd). stdin stays a
+    // bare descriptor until something writes to it (PipeChild wraps it then).
     const streams: Socket[] = [];
     const outputs: PipeOutput[] = [];
     try {
-      streams.push(new Socket({ fd: inW, readable: false, writable: true }));
       outputs.push(this.output(outR, io.stdout));
       streams.push(outputs[0]!.stream as Socket);
       if (errR !== undefined) outputs.push(this.output(errR, io.stderr!));
@@ -140,10 +140,10 @@ export class NativeSpawner implements Spawner {
       // Not expected for pipes; the child must not run on with nobody reading its output.
       process.kill(pid, 'SIGKILL');
       for (const s of streams) s.destroy();
-      closeAll(ours.slice(streams.length));
+      closeAll([inW, ...ours.slice(1 + streams.length)]);
       throw new SpawnError(`unknown error making dispatchers for ${pyRepr(plan.name)}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
-    handle = new PipeChild(pid, streams[0]!, outputs, io, this.eofWaitMs);
+    handle = new PipeChild(pid, inW, outputs, io, this.eofWaitMs);
     return handle;
   }
 

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { accessSync, existsSync, openSync, readSync, closeSync, constants as fsConstants } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { OutputChannel } from '../logs/types.js';
 import type { Timer } from './clock.js';
@@ -122,6 +123,15 @@ export interface PipeOutput {
 }
 
 /**
+ * A child's stdin as the spawner hands it over: a stream (child_process), or the raw write end of
+ * the pipe (native spawner), which PipeChild wraps in a Socket only at the first write: most
+ * programs are never written to, and a Socket per child is a measurable part of starting hundreds.
+ * An unwrapped write end is never polled, as a write-only Socket is not: both notice a child that
+ * closed its stdin only when a write fails (EPIPE).
+ */
+export type StdinEnd = Writable | number;
+
+/**
  * A running pipe child, whichever spawner started it: reads its output pipes into their channels
  * with backpressure, feeds stdin, and reports the exit once, after the output reached EOF (or a
  * bound passed). The spawner tells it the exit status through exited().
@@ -132,23 +142,42 @@ export class PipeChild implements ChildHandle {
   private readonly feeding = new Map<OutputChannel, number>();
   private open = 0;
   private stdinClosed = false;
+  private stdin: Writable | null = null;
+  /** The raw write end while no write has wrapped it (see StdinEnd); null once wrapped or closed. */
+  private stdinFd: number | null = null;
   private exit: ChildExit | null = null;
   private reported = false;
   private boundTimer: Timer | null = null;
 
   constructor(
     readonly pid: number,
-    private readonly stdin: Writable,
+    stdin: StdinEnd,
     private readonly outputs: readonly PipeOutput[],
     private readonly io: ChildIO,
     private readonly eofWaitMs: number,
   ) {
+    if (typeof stdin === 'number') this.stdinFd = stdin;
+    else this.watchStdin(stdin);
+    for (const out of outputs) this.attach(out);
+  }
+
+  private watchStdin(stdin: Writable): void {
+    this.stdin = stdin;
     stdin.on('error', () => {
       // EPIPE/ECONNRESET when the child closed its stdin: later writes get NO_FILE.
       this.stdinClosed = true;
     });
     stdin.on('close', () => (this.stdinClosed = true));
-    for (const out of outputs) this.attach(out);
+  }
+
+  /** Closes our end of stdin, wrapped or not. */
+  private closeStdin(): void {
+    if (this.stdinFd !== null) {
+      closeSync(this.stdinFd);
+      this.stdinFd = null;
+      this.stdinClosed = true;
+    }
+    this.stdin?.destroy();
   }
 
   /**
@@ -159,7 +188,7 @@ export class PipeChild implements ChildHandle {
     if (this.exit) return;
     this.exit = coreDumped ? { code, signal, coreDumped } : { code, signal };
     // Nobody reads stdin any more: close our end now, as child_process does, not at dispose().
-    this.stdin.destroy();
+    this.closeStdin();
     if (this.open > 0) this.armBound();
     this.maybeReport();
   }
@@ -212,8 +241,15 @@ export class PipeChild implements ChildHandle {
   }
 
   writeStdin(data: Buffer): void {
+    if (this.stdinClosed) throw new Error('NO_FILE');
+    if (this.stdinFd !== null) {
+      // The first write: from here on the pipe is a stream like child_process's stdin.
+      const fd = this.stdinFd;
+      this.stdinFd = null;
+      this.watchStdin(new Socket({ fd, readable: false, writable: true }));
+    }
     const stdin = this.stdin;
-    if (this.stdinClosed || stdin.destroyed || stdin.writableEnded) throw new Error('NO_FILE');
+    if (!stdin || stdin.destroyed || stdin.writableEnded) throw new Error('NO_FILE');
     stdin.write(data);
   }
 
@@ -231,6 +267,6 @@ export class PipeChild implements ChildHandle {
   dispose(): void {
     this.boundTimer?.cancel();
     for (const { stream } of this.outputs) stream.destroy();
-    this.stdin.destroy();
+    this.closeStdin();
   }
 }

@@ -137,6 +137,9 @@ export async function startZmqServerWith(
     }, {
       maxLogBytes: tuning.maxLogBacklogBytes ?? 8 * 1024 * 1024,
       onError: (err) => deps.logger.warn(`zmq: publish failed: ${(err as Error).message}`),
+      // State messages too: with no subscriber (the usual case at start-up) each would be framed and
+      // sent only for libzmq to drop it.
+      wants: (topic) => subscriptions.wants(topic),
     });
     const tails = new LogTails(queue);
     const unbridge = bridgeBus(deps.bus, queue, (topic) => tails.chunkQueued(topic), (topic) => subscriptions.wants(topic));

@@ -8,6 +8,17 @@
  *   getPipeSize(fd)     -> size               fcntl(F_GETPIPE_SZ)
  *   pidfd               true, or the errno name of the failed probe (then the JS side falls back)
  *
+ * The fd table: a plain clone copies the daemon's whole descriptor table into the child (thousands
+ * of entries with 500 programs and their log files), and execve then closes every copy: both
+ * proportional to the daemon's open files, per spawn. Instead the child starts on the daemon's table
+ * (CLONE_FILES) and first takes a private copy of only its low descriptors, with
+ * close_range(top + 1, ~0, CLOSE_RANGE_UNSHARE). For that, its three stdio descriptors have to be
+ * low: each environment reserves three slots (placeholders on /dev/null, opened when the addon
+ * loads, early in the daemon's life) into which spawn dup3()s the pipes just before the clone and
+ * puts the placeholder back right after. Slots are never closed, so no other thread can be handed
+ * their numbers in between. Without close_range (Linux < 5.9, or a seccomp filter) the plain clone
+ * is used.
+ *
  * Exit notification: each child gets a pidfd watched by a uv_poll_t on the caller's loop. When it
  * turns readable the child is reaped with waitpid(pid, WNOHANG) -- only that pid, never wait(-1),
  * so libuv's SIGCHLD handling of child_process children and node-pty's own waitpid threads keep
@@ -36,6 +47,9 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -50,8 +64,8 @@
 /* ---- the child ----------------------------------------------------------------------------- */
 
 /* Which step of the child failed, reported as `.step` of the thrown error. */
-enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC };
-static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec"};
+enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC, STEP_UNSHARE };
+static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec", "close_range"};
 
 /*
  * Everything the child needs, prepared by the parent. The child shares this memory (CLONE_VM) and
@@ -66,6 +80,8 @@ typedef struct {
   int setsid;
   int fds[3];
   int max_fd;
+  /* > 0: the child shares the daemon's fd table and must first unshare it, keeping fds below this. */
+  int unshare_below;
   struct sigaction dfl; /* SIG_DFL, filled in by the parent (no library calls in the child) */
   volatile int err;
   volatile int step;
@@ -87,6 +103,14 @@ static void child_fail(child_req *r, int step) {
 static int child_main(void *arg) {
   child_req *r = arg;
   int fds[3], i, sig;
+
+  /*
+   * On the daemon's own table (CLONE_FILES): take a private copy of fds 0..unshare_below-1 before
+   * touching any descriptor (the daemon's other threads may use the shared table meanwhile).
+   */
+  if (r->unshare_below > 0 &&
+      syscall(SYS_close_range, (unsigned)r->unshare_below, ~0U, CLOSE_RANGE_UNSHARE) < 0)
+    child_fail(r, STEP_UNSHARE);
 
   /* Node ignores SIGPIPE and handles others: the program starts with every signal at default. */
   for (sig = 1; sig < _NSIG; sig++) {
@@ -361,6 +385,49 @@ static int watch_start(napi_env env, napi_value callback, pid_t pid, int pidfd) 
   return rc;
 }
 
+/* ---- stdio slots (see the top comment) ------------------------------------------------------ */
+
+/* Per environment: a /dev/null placeholder and the three low slots; slots[0] < 0 when unused. */
+typedef struct {
+  int placeholder;
+  int slots[3];
+} stdio_slots;
+
+static void slots_free(napi_env env, void *data, void *hint) {
+  stdio_slots *s = data;
+  if (s->slots[0] >= 0)
+    for (int i = 0; i < 3; i++) close(s->slots[i]);
+  if (s->placeholder >= 0) close(s->placeholder);
+  free(s);
+}
+
+/* Reserve the slots when close_range (with CLOSE_RANGE_UNSHARE, same kernel) is available. */
+static stdio_slots *slots_reserve(void) {
+  stdio_slots *s = malloc(sizeof *s);
+  int i;
+  if (!s) return NULL;
+  s->placeholder = -1;
+  for (i = 0; i < 3; i++) s->slots[i] = -1;
+  /* close_range(~0, ~0, 0) closes nothing: only whether the call exists is learnt. */
+  if (syscall(SYS_close_range, ~0U, ~0U, 0U) < 0) return s;
+  s->placeholder = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (s->placeholder < 0) return s;
+  for (i = 0; i < 3; i++) {
+    s->slots[i] = fcntl(s->placeholder, F_DUPFD_CLOEXEC, 3);
+    if (s->slots[i] < 0) {
+      while (i-- > 0) close(s->slots[i]);
+      s->slots[0] = -1;
+      return s;
+    }
+  }
+  return s;
+}
+
+/* Put the placeholder back into the slots (dup3 replaces atomically: the numbers stay ours). */
+static void slots_release(const stdio_slots *s) {
+  for (int i = 0; i < 3; i++) dup3(s->placeholder, s->slots[i], O_CLOEXEC);
+}
+
 /* ---- spawn --------------------------------------------------------------------------------- */
 
 /* A child that must not survive (its exit cannot be watched): kill and reap it. */
@@ -394,6 +461,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   child_req req;
   char *stack = NULL;
   napi_value ret = NULL;
+  stdio_slots *in_slots = NULL; /* set while the pipes sit in the slots */
   struct rlimit rl;
 
   memset(&req, 0, sizeof req);
@@ -455,6 +523,26 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < MAX_CLOSE_FD)
     req.max_fd = (int)rl.rlim_cur;
 
+  {
+    stdio_slots *slots = NULL;
+    napi_get_instance_data(env, (void **)&slots);
+    if (slots && slots->slots[0] >= 0) {
+      int top = 0, i;
+      for (i = 0; i < 3; i++) {
+        if (dup3(req.fds[i], slots->slots[i], O_CLOEXEC) < 0) {
+          int e = errno;
+          slots_release(slots);
+          throw_errno(env, e, "dup2", req.file);
+          goto out;
+        }
+        req.fds[i] = slots->slots[i];
+        if (slots->slots[i] > top) top = slots->slots[i];
+      }
+      req.unshare_below = top + 1;
+      in_slots = slots;
+    }
+  }
+
   stack = malloc(CHILD_STACK_SIZE);
   if (!stack) {
     throw_errno(env, ENOMEM, "clone", req.file);
@@ -467,10 +555,15 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     pid_t pid;
     /* No handler of the daemon may run in the child, which shares its memory: block them all. */
     block_all_signals(&old);
-    pid = clone(child_main, stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &req);
+    pid = clone(child_main, stack + CHILD_STACK_SIZE,
+                CLONE_VM | CLONE_VFORK | (req.unshare_below > 0 ? CLONE_FILES : 0) | SIGCHLD, &req);
     if (pid < 0) clone_errno = errno;
     /* Here the child has exec'd or exited (CLONE_VFORK suspended us until then). */
     restore_signals(&old);
+    if (in_slots) {
+      slots_release(in_slots);
+      in_slots = NULL;
+    }
     errno = saved_errno;
 
     if (pid < 0) {
@@ -507,6 +600,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   }
 
 out:
+  if (in_slots) slots_release(in_slots);
   free(stack);
   free((char *)req.file);
   free((char *)req.cwd);
@@ -578,6 +672,10 @@ static napi_value init(napi_env env, napi_value exports) {
     NAPI_OK(napi_create_string_utf8(env, errno_name(errno), NAPI_AUTO_LENGTH, &probe));
   }
   NAPI_OK(napi_set_named_property(env, exports, "pidfd", probe));
+  {
+    stdio_slots *slots = slots_reserve();
+    if (slots && napi_set_instance_data(env, slots, slots_free, NULL) != napi_ok) slots_free(env, slots, NULL);
+  }
   return exports;
 }
 

@@ -16,6 +16,8 @@ import type { PubQueue } from './pub-queue.js';
 
 const now = (): number => Date.now() / 1000;
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+/** The JSON payload, made only if the message is sent to somebody. */
+const lazyJson = (v: unknown) => (): Buffer => json(v);
 
 /**
  * Subscribes the queue to the bus; returns the function that unsubscribes it. `afterChildLog` is told
@@ -47,7 +49,7 @@ export function bridgeBus(
         topic: Topics.processState(e.group, e.name),
         kind: 'state',
         fields: { name: e.name, group: e.group },
-        payload: json(payload),
+        payload: lazyJson(payload),
         time: now(),
       });
     }),
@@ -57,11 +59,11 @@ export function bridgeBus(
         statecode: e.state,
         statename: supervisorStateName(e.state) ?? String(e.state),
       };
-      queue.pushUrgent({ topic: Topics.supervisorState, kind: 'state', payload: json(payload), time: now() });
+      queue.pushUrgent({ topic: Topics.supervisorState, kind: 'state', payload: lazyJson(payload), time: now() });
     }),
     bus.on('group', (e) => {
       const payload: GroupPayload = { type: e.type, group: e.group };
-      queue.pushUrgent({ topic: Topics.group, kind: 'state', fields: { group: e.group }, payload: json(payload), time: now() });
+      queue.pushUrgent({ topic: Topics.group, kind: 'state', fields: { group: e.group }, payload: lazyJson(payload), time: now() });
     }),
     bus.on('output', (e) => {
       const topic = Topics.processLog(e.group, e.name, e.channel);
@@ -90,7 +92,7 @@ export function bridgeBus(
       });
     }),
     bus.on('stats', (e) => {
-      queue.pushUrgent({ topic: STATS_TOPIC, kind: 'stats', payload: json(e.payload), time: now() });
+      queue.pushUrgent({ topic: STATS_TOPIC, kind: 'stats', payload: lazyJson(e.payload), time: now() });
     }),
     bus.on('mainlog', (e) => {
       if (!wants(Topics.mainLog)) return;

@@ -5,6 +5,8 @@
  * written elsewhere, before the bus event) and a `skipped` notice with the dropped byte count takes
  * their place on that topic. Sequence numbers are given at send time, so a dropped chunk never leaves a
  * gap; a gap a subscriber sees therefore means libzmq dropped messages (high-water mark, slow joiner).
+ * A message on a topic nobody is subscribed to still takes its seq (and is its topic's `prev` for the
+ * next one), exactly as when libzmq drops it, but is neither framed nor handed to the socket.
  */
 import { isStateTopic, type MessageHeader, type MessageKind } from '../../../src/api/protocol.js';
 
@@ -25,6 +27,9 @@ export interface OutMessage {
   onSent?: (seq: number | null) => void;
 }
 
+/** An urgent message may make its payload only when it is really sent (state JSON nobody follows). */
+export type UrgentMessage = Omit<OutMessage, 'payload'> & { payload: Buffer | (() => Buffer) };
+
 /** The sequence position a snapshot is valid at. */
 export interface SeqCapture {
   seq: number;
@@ -36,10 +41,15 @@ export interface PubQueueOptions {
   maxLogBytes: number;
   /** Called when a send fails (the message is lost; the next one gets the next seq). */
   onError?: (err: unknown) => void;
+  /**
+   * Whether a message on `topic` can reach a subscriber right now (default: always). Asked at send
+   * time, where libzmq would otherwise match and drop it.
+   */
+  wants?: (topic: string) => boolean;
 }
 
 export class PubQueue {
-  private readonly urgent: OutMessage[] = [];
+  private readonly urgent: UrgentMessage[] = [];
   private readonly logs: OutMessage[] = [];
   private logBytes = 0;
   /** Per topic: bytes dropped and not yet announced, with the header fields of that topic. */
@@ -56,7 +66,7 @@ export class PubQueue {
   ) {}
 
   /** Queues a state/protocol message: sent before any waiting log chunk, never dropped here. */
-  pushUrgent(m: OutMessage): void {
+  pushUrgent(m: UrgentMessage): void {
     if (this.closed) return m.onSent?.(null);
     this.urgent.push(m);
     this.pump();
@@ -132,7 +142,7 @@ export class PubQueue {
     this.wakeIdle();
   }
 
-  private next(): OutMessage | undefined {
+  private next(): UrgentMessage | undefined {
     const u = this.urgent.shift();
     if (u) return u;
     // Notices go out before the next chunk of any topic: so before the next chunk of their own
@@ -157,10 +167,13 @@ export class PubQueue {
           const seq = ++this.seq;
           const prev = this.last.get(m.topic) ?? 0;
           this.last.set(m.topic, seq);
-          const header: MessageHeader = { seq, prev, time: m.time, kind: m.kind, ...m.fields };
           m.onSent?.(seq);
+          // Nobody would receive it: the seq is spent (as a libzmq drop spends it), nothing is sent.
+          if (this.opts.wants && !this.opts.wants(m.topic)) continue;
+          const header: MessageHeader = { seq, prev, time: m.time, kind: m.kind, ...m.fields };
+          const payload = typeof m.payload === 'function' ? m.payload() : m.payload;
           try {
-            await this.sink([m.topic, JSON.stringify(header), m.payload]);
+            await this.sink([m.topic, JSON.stringify(header), payload]);
           } catch (err) {
             if (this.closed) break;
             this.opts.onError?.(err);
