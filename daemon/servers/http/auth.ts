@@ -2,25 +2,7 @@
  * HTTP Basic authentication as Supervisor's medusa auth handler does it: realm `default`, the stored
  * password plain or `{SHA}<hex sha1>`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-/** The lowercase hex SHA-1 of a UTF-8 string (what `{SHA}` passwords hold). */
-export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text, 'utf8').digest('hex');
-}
-
-/** Compares without leaking where the strings differ (both are hashed to equal lengths first). */
-function sameText(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb);
-}
-
-/** True when `given` matches the configured password (plain text, or `{SHA}` + hex digest). */
-export function checkPassword(stored: string, given: string): boolean {
-  if (stored.startsWith('{SHA}')) return sameText(stored.slice(5).toLowerCase(), sha1Hex(given));
-  return sameText(stored, given);
-}
+import { passwordMatches, sameSecret } from '../password.js';
 
 /** The outcome of reading an `Authorization` header. */
 export type AuthHeader =
@@ -59,7 +41,7 @@ export function authorize(header: string | undefined, username: string | null, p
   const a = parseAuthorization(header);
   if (a.kind === 'malformed') return { ok: false, status: 400 };
   if (a.kind !== 'basic') return { ok: false, status: 401 };
-  const userOk = sameText(a.username, username);
-  const passOk = checkPassword(password ?? '', a.password);
+  const userOk = sameSecret(a.username, username);
+  const passOk = passwordMatches(password ?? '', a.password);
   return userOk && passOk ? { ok: true, user: a.username } : { ok: false, status: 401 };
 }

@@ -3,10 +3,10 @@
  * context, whether a PLAIN or CURVE peer may connect. It must be bound before any secured socket
  * accepts, because libzmq lets everyone in when no handler is bound.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Reply, type Context } from 'zeromq';
 import type { Logger } from '../../logs/logger.js';
 import { z85Encode } from './z85.js';
+import { passwordMatches, sameSecret } from '../password.js';
 
 export const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
 
@@ -19,27 +19,13 @@ export interface ZapHandler {
   close(): void;
 }
 
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** True when `given` matches the configured password (plain, or `{SHA}` + hex SHA-1 as Supervisor). */
-export function passwordMatches(configured: string, given: Buffer): boolean {
-  if (configured.startsWith('{SHA}')) {
-    const want = Buffer.from(configured.slice(5).toLowerCase(), 'utf8');
-    const got = Buffer.from(createHash('sha1').update(given).digest('hex'), 'utf8');
-    return sameBytes(want, got);
-  }
-  return sameBytes(Buffer.from(configured, 'utf8'), given);
-}
-
 /** Decides one ZAP request: [mechanism, ...credentials] → user id, or null to refuse. */
 export function decide(policy: ZapPolicy, mechanism: string, credentials: Buffer[]): string | null {
   if (mechanism !== policy.mechanism) return null;
   if (policy.mechanism === 'PLAIN') {
     const [user, pass] = credentials;
     if (!user || !pass) return null;
-    const okUser = sameBytes(Buffer.from(policy.username, 'utf8'), user);
+    const okUser = sameSecret(policy.username, user);
     const okPass = passwordMatches(policy.password, pass);
     return okUser && okPass ? policy.username : null;
   }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authorize, checkPassword, parseAuthorization, sha1Hex } from '../../../daemon/servers/http/auth.js';
+import { authorize, parseAuthorization } from '../../../daemon/servers/http/auth.js';
+import { passwordMatches as checkPassword, sha1Hex } from '../../../daemon/servers/password.js';
 import { parseLogtailPath } from '../../../daemon/servers/http/logtail.js';
 import { errorPage } from '../../../daemon/servers/http/responses.js';
 

@@ -5,22 +5,13 @@ import { curveKeyPair } from 'zeromq';
 import { parseEndpoint, isLoopbackHost } from '../../../daemon/servers/zmq/endpoint.js';
 import { planSecurity } from '../../../daemon/servers/zmq/security.js';
 import { z85Encode, isZ85Key } from '../../../daemon/servers/zmq/z85.js';
-import { decide, passwordMatches } from '../../../daemon/servers/zmq/zap.js';
+import { decide } from '../../../daemon/servers/zmq/zap.js';
+import { passwordMatches } from '../../../daemon/servers/password.js';
 import { pubUrlFor } from '../../../src/client/zmq.js';
-import type { ZmqServerConfig } from '../../../src/config/types.js';
+import { zmqConfig } from '../../integration/zmq/fixtures.js';
 
-const base: ZmqServerConfig = {
-  endpoint: 'ipc:///tmp/a.zmq',
-  pubsubEndpoint: 'ipc:///tmp/a.pub.zmq',
-  chmod: 0o700,
-  chown: null,
-  username: null,
-  password: null,
-  curveSecretKey: null,
-  curvePublicKey: null,
-  curveAllowedClients: [],
-  derived: false,
-};
+// The endpoints are passed to planSecurity apart (eps below): only the security options matter here.
+const base = zmqConfig('/tmp');
 const eps = (...urls: string[]) => urls.map((u, i) => [i ? 'pubsub_endpoint' : 'endpoint', parseEndpoint(u, 'endpoint')] as [string, ReturnType<typeof parseEndpoint>]);
 
 test('endpoints parse; bad ones get one-line errors', () => {
