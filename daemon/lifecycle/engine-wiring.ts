@@ -6,7 +6,7 @@ import type { ProcessConfig } from '../../src/config/types.js';
 import type { GroupFactory } from '../process/types.js';
 import type { SetupEnv } from '../process/child-setup.js';
 import { makeGroupFactory } from '../process/group.js';
-import { checkCommand } from '../process/spawn-pipe.js';
+import { checkCommand } from '../process/command.js';
 import { createOutputChannel } from '../logs/child-output.js';
 import type { CommandProblem } from '../supervisor.js';
 import type { PtyHub } from '../pty/hub.js';

@@ -33,8 +33,3 @@ export function describeInfo(info: DescribableInfo): string {
       return '';
   }
 }
-
-/** `capped_int`: XML-RPC ints are 32-bit, so timestamps saturate at 2**31-1. */
-export function cappedInt(value: number): number {
-  return Math.trunc(Math.min(value, 2 ** 31 - 1));
-}

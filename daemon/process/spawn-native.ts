@@ -10,9 +10,9 @@ import { closeSync, existsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { OutputChannel } from '../logs/types.js';
 import type { Addon, NativeSpawnError } from './native-addon.js';
-import { pyRepr } from '../../src/config/pyrepr.js';
 import { signame } from './signals.js';
-import { PipeChild, PipeSpawner, SETPRIV, type PipeOutput } from './spawn-pipe.js';
+import { PipeChild, PipeSpawner, type PipeOutput } from './spawn-pipe.js';
+import { hasSetpriv, SETPRIV, setprivArgs } from './setpriv.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
 
 /** Tuning of the native spawner (defaults suit the daemon). */
@@ -41,8 +41,6 @@ export class NativeSpawner implements Spawner {
   private readonly setpriv: string;
   private readonly burstPipeBytes: number;
   private readonly fallback: Spawner;
-  /** Whether setpriv exists: looked up at the first spawn that needs it, not at every one. */
-  private hasSetpriv: boolean | undefined;
   /** Set when pidfd_open turned out to be refused at spawn time: every later spawn falls back. */
   private pidfdRefused = false;
 
@@ -62,12 +60,9 @@ export class NativeSpawner implements Spawner {
     let file = plan.filename;
     let argv = plan.argv;
     if (plan.credentials) {
-      this.hasSetpriv ??= existsSync(this.setpriv);
       // Without setpriv only child_process can switch users (and then without supplementary groups).
-      if (!this.hasSetpriv) return this.fallback.spawn(plan, io);
-      const { uid, gid } = plan.credentials;
-      // setpriv sets uid, gid and the user's own supplementary groups, then execs the program.
-      argv = [this.setpriv, `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...plan.argv.slice(1)];
+      if (!hasSetpriv(this.setpriv)) return this.fallback.spawn(plan, io);
+      argv = [this.setpriv, ...setprivArgs(plan.credentials, file, plan.argv.slice(1))];
       file = this.setpriv;
     }
     const envp = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
@@ -98,11 +93,11 @@ export class NativeSpawner implements Spawner {
       closeAll(ours);
       closeAll(theirs);
       const code = (err as NativeSpawnError).code ?? String(err);
-      // Supervisor's make_pipes failure texts.
+      // Supervisor's make_dispatchers failure texts (the name in plain quotes, not repr).
       throw new SpawnError(
         code === 'EMFILE'
-          ? `too many open files to spawn ${pyRepr(plan.name)}`
-          : `unknown error making dispatchers for ${pyRepr(plan.name)}: ${code}`,
+          ? `too many open files to spawn '${plan.name}'`
+          : `unknown error making dispatchers for '${plan.name}': ${code}`,
       );
     }
 
@@ -130,18 +125,17 @@ export class NativeSpawner implements Spawner {
     const [inW, outR, errR] = ours as [number, number, number | undefined];
     // Each stream owns its descriptor from here on (destroying it closes the fd). stdin stays a
     // bare descriptor until something writes to it (PipeChild wraps it then).
-    const streams: Socket[] = [];
     const outputs: PipeOutput[] = [];
     try {
       outputs.push(this.output(outR, io.stdout));
-      streams.push(outputs[0]!.stream as Socket);
       if (errR !== undefined) outputs.push(this.output(errR, io.stderr!));
     } catch (err) {
       // Not expected for pipes; the child must not run on with nobody reading its output.
       process.kill(pid, 'SIGKILL');
-      for (const s of streams) s.destroy();
-      closeAll([inW, ...ours.slice(1 + streams.length)]);
-      throw new SpawnError(`unknown error making dispatchers for ${pyRepr(plan.name)}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      for (const o of outputs) o.stream.destroy();
+      // ours is [inW, outR, errR?]: the read ends not yet owned by a stream are closed by hand.
+      closeAll([inW, ...ours.slice(1 + outputs.length)]);
+      throw new SpawnError(`unknown error making dispatchers for '${plan.name}': ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
     handle = new PipeChild(pid, inW, outputs, io, this.eofWaitMs);
     return handle;
@@ -168,15 +162,9 @@ export class NativeSpawner implements Spawner {
 /** Supervisor's text for a spawn that failed in the fork or in the child before exec ran. */
 function spawnErrorText(plan: SpawnPlan, e: NativeSpawnError): string {
   const code = e.code ?? String(e);
-  switch (e.step) {
-    case 'exec':
-      return `couldn't exec ${plan.argv[0]}: ${code}`;
-    case 'chdir':
-      return `couldn't chdir to ${plan.cwd}: ${code}`;
-    case 'clone':
-      if (code === 'EAGAIN') return `Too many processes in process table to spawn '${plan.name}'`;
-      return `unknown error during fork for '${plan.name}': ${code}`;
-    default:
-      return `unknown error during fork for '${plan.name}': ${code}`;
-  }
+  if (e.step === 'exec') return `couldn't exec ${plan.argv[0]}: ${code}`;
+  if (e.step === 'chdir') return `couldn't chdir to ${plan.cwd}: ${code}`;
+  if (e.step === 'clone' && code === 'EAGAIN') return `Too many processes in process table to spawn '${plan.name}'`;
+  // Any other step (setsid, dup2, close_range, pidfd, uv_poll) counts as a fork failure.
+  return `unknown error during fork for '${plan.name}': ${code}`;
 }

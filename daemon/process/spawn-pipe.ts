@@ -11,12 +11,16 @@ import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { OutputChannel } from '../logs/types.js';
 import type { Timer } from './clock.js';
-import { SpawnError, type ChildExit, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
-
-export { checkCommand } from './command.js';
-
-/** util-linux setpriv: sets uid, gid and the user's supplementary groups, then execs. */
-export const SETPRIV = '/usr/bin/setpriv';
+import { hasSetpriv, SETPRIV, setprivArgs } from './setpriv.js';
+import {
+  SpawnError,
+  type ChildExit,
+  type ChildHandle,
+  type ChildIO,
+  type Credentials,
+  type SpawnPlan,
+  type Spawner,
+} from './spawner.js';
 
 /** Tuning of the pipe spawner (defaults suit the daemon). */
 export interface PipeSpawnerOptions {
@@ -55,8 +59,6 @@ export function diagnoseExecFailure(filename: string): string {
 export class PipeSpawner implements Spawner {
   private readonly eofWaitMs: number;
   private readonly setpriv: string;
-  /** Whether setpriv exists: looked up at the first spawn that needs it, not at every one. */
-  private hasSetpriv: boolean | undefined;
 
   constructor(opts: PipeSpawnerOptions = {}) {
     this.eofWaitMs = opts.eofWaitMs ?? 300;
@@ -76,10 +78,8 @@ export class PipeSpawner implements Spawner {
     if (plan.cwd !== null) options.cwd = plan.cwd;
     if (plan.credentials) {
       const { uid, gid } = plan.credentials;
-      this.hasSetpriv ??= existsSync(this.setpriv);
-      if (this.hasSetpriv) {
-        // Node's uid/gid options drop all supplementary groups; setpriv sets the user's own.
-        args = [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...args];
+      if (hasSetpriv(this.setpriv)) {
+        args = setprivArgs(plan.credentials, file, args);
         file = this.setpriv;
         delete options.argv0;
       } else {

@@ -12,7 +12,8 @@ import type { EngineContext, Process } from './types.js';
 import { planSpawn, type SetupEnv } from './child-setup.js';
 import { SpawnError, type ChildExit, type ChildHandle, type ChildIO, type Spawner } from './spawner.js';
 import { decodeWaitStatus, signalNumber, signame } from './signals.js';
-import { cappedInt, describeInfo } from './describe.js';
+import { describeInfo } from './describe.js';
+import { cappedInt } from '../../src/client/xmlrpc-codec.js';
 
 const S = ProcessStates;
 const SIGKILL = 9;

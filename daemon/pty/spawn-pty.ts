@@ -5,19 +5,17 @@
  * spawn errors. The child leads its own session and process group with the pty as its terminal.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import type { IPty, IPtyForkOptions } from 'node-pty';
 import type { GroupConfig } from '../../src/config/types.js';
 import type { EngineContext } from '../process/types.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from '../process/spawner.js';
 import { precheckExec } from './exec-failure.js';
 import { PtySession } from './session.js';
+import { hasSetpriv, SETPRIV, setprivArgs } from '../process/setpriv.js';
 import type { PtyHub } from './hub.js';
 
 const require = createRequire(import.meta.url);
 
-/** util-linux setpriv: sets uid, gid and the user's supplementary groups, then execs. */
-export const SETPRIV = '/usr/bin/setpriv';
 export const DEFAULT_COLS = 80;
 export const DEFAULT_ROWS = 24;
 /** What the headless screen (and most clients' terminals) understand. */
@@ -77,9 +75,9 @@ export class PtySpawner implements Spawner {
     let viaSetpriv = false;
     if (plan.credentials) {
       const { uid, gid } = plan.credentials;
-      if (existsSync(this.setpriv)) {
+      if (hasSetpriv(this.setpriv)) {
         // node-pty's uid/gid keep the daemon's supplementary groups; setpriv sets the user's own.
-        args = [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', file, ...args];
+        args = setprivArgs(plan.credentials, file, args);
         file = this.setpriv;
         viaSetpriv = true;
       } else {
