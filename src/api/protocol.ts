@@ -41,6 +41,15 @@ export function protocolErrorName(code: number): ProtocolErrorName | undefined {
  */
 export const LOG_FOLLOW_START_BYTES = 1024;
 
+/**
+ * The endpoints our daemon binds next to a unix_http_server file `path` (`ipc://path.zmq`,
+ * `ipc://path.pub.zmq`): one rule for the daemon's config (src/config) and for the client, which
+ * uses ZeroMQ for a `unix://path` URL when that socket file exists.
+ */
+export function zmqEndpointsForUnixSocket(path: string): { endpoint: string; pubsubEndpoint: string } {
+  return { endpoint: `ipc://${path}.zmq`, pubsubEndpoint: `ipc://${path}.pub.zmq` };
+}
+
 /** Methods of the `ext.*` namespace that the ZeroMQ transport serves or wraps. */
 export const ExtMethods = {
   /** () → Snapshot: every ProcessInfo and the supervisor state, with the sequence numbers it is valid at. */

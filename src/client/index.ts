@@ -6,16 +6,12 @@
  * go over the built-in ZMTP peer, so only CURVE and the event streams load the zeromq package.
  */
 import { lstatSync } from 'node:fs';
+import { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 import { ClientError, type Client, type ClientOptions } from './types.js';
 import { connectXmlRpc } from './xmlrpc.js';
 import { connectZmq, type ZmqClientOptions } from './zmq.js';
 
 export type ConnectOptions = ClientOptions & ZmqClientOptions;
-
-/** The ZeroMQ control socket our daemon binds next to a unix_http_server file (src/config derives it). */
-export function zmqSocketForUnixPath(path: string): string {
-  return `${path}.zmq`;
-}
 
 function isSocket(path: string): boolean {
   try {
@@ -38,8 +34,8 @@ type Route = { kind: 'zmq'; url: string; displayUrl?: string } | { kind: 'xmlrpc
 function route(url: string): Route {
   if (url.startsWith('ipc://') || url.startsWith('tcp://')) return { kind: 'zmq', url };
   if (url.startsWith('unix://')) {
-    const zmqPath = zmqSocketForUnixPath(url.slice('unix://'.length));
-    return isSocket(zmqPath) ? { kind: 'zmq', url: `ipc://${zmqPath}`, displayUrl: url } : { kind: 'xmlrpc', url };
+    const { endpoint } = zmqEndpointsForUnixSocket(url.slice('unix://'.length));
+    return isSocket(endpoint.slice('ipc://'.length)) ? { kind: 'zmq', url: endpoint, displayUrl: url } : { kind: 'xmlrpc', url };
   }
   if (url.startsWith('http://') || url.startsWith('https://')) return { kind: 'xmlrpc', url };
   return null;

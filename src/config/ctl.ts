@@ -3,16 +3,16 @@
  * the same search as supervisord but no file is fine; a file must have `[supervisorctl]`;
  * `[include]` is ignored.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type SupervisorctlConfig } from './types.js';
 import { IniParser } from './ini.js';
 import { newLoadContext, saneget } from './context.js';
 import { CTL_DEFAULTS, supervisorctlSection } from './ctl-section.js';
 import { findConfigFile } from './search.js';
+import { readConfigText } from './read-file.js';
 
 // Only what supervisorctl needs: not the server sections, programs, globbing or users' groups.
-export { zmqEndpointsForUnixSocket } from './zmq-paths.js';
+export { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 /** supervisorctl's `-r FILE` is normalized as the config's paths are. */
 export { normalizePath } from './paths.js';
 
@@ -33,26 +33,6 @@ export interface CtlConfigResult {
   messages: string[];
 }
 
-/** Errors of open() that mean the path names no file (Python's os.path.exists would be False). */
-const NO_SUCH_PATH = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
-
-/**
- * Whether a failed read means "could not find" (Supervisor tests os.path.exists before it opens).
- * EACCES is either a file we may not read ("read") or a directory on the way we may not search, where
- * exists() is False ("find"): only then, on this failure path, a stat tells the two apart.
- */
-function namesNothing(abs: string, err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  if (NO_SUCH_PATH.has(code)) return true;
-  if (code !== 'EACCES') return false;
-  try {
-    statSync(abs);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 /** Load supervisorctl's configuration; throws ConfigError with Supervisor's messages. */
 export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
   const cwd = opts.cwd ?? process.cwd();
@@ -61,15 +41,8 @@ export function loadCtlConfig(opts: CtlLoadOptions = {}): CtlConfigResult {
   const fileArg = opts.configFile ?? findConfigFile(argv0, cwd);
   if (fileArg === null) return { file: null, ctl: { ...CTL_DEFAULTS }, messages: [] };
   const abs = resolve(cwd, fileArg);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (err) {
-    if (namesNothing(abs, err)) throw new ConfigError(`could not find config file ${fileArg}`);
-    throw new ConfigError(`could not read config file ${fileArg}`);
-  }
   const parser = new IniParser();
-  parser.readString(text, fileArg, abs);
+  parser.readString(readConfigText(abs, fileArg), fileArg, abs);
   if (!parser.has('supervisorctl')) throw new ConfigError('.ini file does not include supervisorctl section');
   const ctx = newLoadContext(parser, abs, fileArg, cwd, env);
   const ctl = supervisorctlSection(ctx);

@@ -7,9 +7,9 @@ import { ConfigError, type HttpServerConfig, type ZmqServerConfig } from './type
 import { getConv, saneget, type LoadContext } from './context.js';
 import { colonSeparatedUserGroup, listOfStrings, octalType, ValueError } from './datatypes.js';
 import { normalizePath, usernameAndPassword } from './servers.js';
-import { zmqEndpointsForUnixSocket } from './zmq-paths.js';
+import { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 
-export { zmqEndpointsForUnixSocket } from './zmq-paths.js';
+export { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 
 const SECTION = 'zmq_server';
 
