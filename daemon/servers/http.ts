@@ -4,16 +4,11 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { pyRepr } from '../../src/config/pyrepr.js';
 import type { HttpServerConfig } from '../../src/config/types.js';
 import { listenInet, listenUnix } from './http/listen.js';
 import { createRequestHandler } from './http/router.js';
 import type { RunningServer, ServerDeps, StartHttpServers } from './types.js';
-
-/** Python's repr() of a str, for the log lines Supervisor writes with `%r`. */
-function pyRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return q + s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`) + q;
-}
 
 /** The namespaces Supervisor would report as initialised rpcinterfaces (not system, not our ext). */
 function rpcInterfaces(deps: ServerDeps): string[] {

@@ -12,7 +12,6 @@ import { FileFollower } from './follow.js';
 import { LOG_FOLLOW_START_BYTES } from '../../../src/api/protocol.js';
 import { httpDate, SERVER, sendError } from './responses.js';
 
-
 /**
  * The target named by a `/logtail/...` path, or null when the path names none. As Supervisor: percent
  * escapes are decoded, leading slashes dropped, the channel defaults to stdout.

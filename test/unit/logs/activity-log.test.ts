@@ -3,15 +3,48 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ActivityLog, formatAsctime, formatLine, parseLogLevel } from '../../../daemon/logs/activity-log.js';
+import {
+  ActivityLog,
+  formatAsctime,
+  formatLine,
+  parseLogLevel,
+  type ActivityLogOptions,
+} from '../../../daemon/logs/activity-log.js';
 import { EventBus } from '../../../daemon/events/bus.js';
 import { Faults, RpcFault } from '../../../src/api/faults.js';
-import { mkTemp, rmTemp, supervisordConfig, waitFor } from './fixtures.js';
+import { supervisordConfig, waitFor, withTemp } from './fixtures.js';
 
 const LINE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} (CRIT|ERRO|WARN|INFO|DEBG|TRAC|BLAT) .*$/;
 
 function lines(file: string): string[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+interface LogRig {
+  log: ActivityLog;
+  /** The log file, `supervisord.log` in a fresh temp dir. */
+  file: string;
+  /** The text of every `mainlog` event published, in order. */
+  events: string[];
+}
+
+/**
+ * Runs `body` with an ActivityLog (level info, no rotation unless `over` says otherwise) that is not
+ * opened yet, on a bus whose mainlog events are collected; closes it and removes the dir afterwards.
+ */
+function withActivityLog(over: Partial<ActivityLogOptions>, body: (rig: LogRig) => void): Promise<void> {
+  return withTemp('act', (dir) => {
+    const file = path.join(dir, 'supervisord.log');
+    const bus = new EventBus();
+    const events: string[] = [];
+    bus.on('mainlog', (e) => events.push(e.text));
+    const log = new ActivityLog({ logfile: file, maxbytes: 0, backups: 0, level: 'info', bus, ...over });
+    try {
+      body({ log, file, events });
+    } finally {
+      log.close();
+    }
+  });
 }
 
 test('line format: local asctime with truncated milliseconds, 4-letter level, message, newline', () => {
@@ -27,14 +60,8 @@ test('line format: local asctime with truncated milliseconds, 4-letter level, me
   assert.throws(() => parseLogLevel('loud'), { message: /^invalid loglevel "loud": expected one of critical/ });
 });
 
-test('level filtering, file format and mainlog events', () => {
-  const dir = mkTemp('act');
-  try {
-    const file = path.join(dir, 'supervisord.log');
-    const bus = new EventBus();
-    const events: string[] = [];
-    bus.on('mainlog', (e) => events.push(e.text));
-    const log = new ActivityLog({ logfile: file, maxbytes: 0, backups: 0, level: 'info', bus });
+test('level filtering, file format and mainlog events', () =>
+  withActivityLog({}, ({ log, file, events }) => {
     log.open();
     log.blather('b');
     log.trace('t');
@@ -54,19 +81,10 @@ test('level filtering, file format and mainlog events', () => {
     assert.equal(events.join(''), got);
     assert.equal(events.length, 5);
     log.close();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('lines logged before open() are written in order when it opens, and only then', () => {
-  const dir = mkTemp('act');
-  try {
-    const file = path.join(dir, 'supervisord.log');
-    const bus = new EventBus();
-    const events: string[] = [];
-    bus.on('mainlog', (e) => events.push(e.text));
-    const log = new ActivityLog({ logfile: file, maxbytes: 0, backups: 0, level: 'debug', bus });
+test('lines logged before open() are written in order when it opens, and only then', () =>
+  withActivityLog({ level: 'debug' }, ({ log, file, events }) => {
     log.critical('Supervisor is running as root.');
     log.debug('early debug');
     log.trace('dropped: below the level');
@@ -80,19 +98,10 @@ test('lines logged before open() are written in order when it opens, and only th
     );
     assert.equal(events.length, 3);
     log.close();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('clear (clearLog): the file is deleted and reopened; like 4.2.5 the new file starts empty', () => {
-  const dir = mkTemp('act');
-  try {
-    const file = path.join(dir, 'supervisord.log');
-    const bus = new EventBus();
-    const events: string[] = [];
-    bus.on('mainlog', (e) => events.push(e.text));
-    const log = new ActivityLog({ logfile: file, maxbytes: 0, backups: 0, level: 'info', bus });
+test('clear (clearLog): the file is deleted and reopened; like 4.2.5 the new file starts empty', () =>
+  withActivityLog({}, ({ log, file, events }) => {
     log.open();
     log.info('old line');
     log.clear();
@@ -104,16 +113,10 @@ test('clear (clearLog): the file is deleted and reopened; like 4.2.5 the new fil
     fs.unlinkSync(file);
     assert.throws(() => log.clear(), (e) => e instanceof RpcFault && e.code === Faults.NO_FILE);
     log.close();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('reopen (SIGUSR2) after logrotate moved the file', () => {
-  const dir = mkTemp('act');
-  try {
-    const file = path.join(dir, 'supervisord.log');
-    const log = new ActivityLog({ logfile: file, maxbytes: 0, backups: 0, level: 'info' });
+test('reopen (SIGUSR2) after logrotate moved the file', () =>
+  withActivityLog({}, ({ log, file }) => {
     log.open();
     log.info('one');
     fs.renameSync(file, `${file}.1`);
@@ -123,16 +126,10 @@ test('reopen (SIGUSR2) after logrotate moved the file', () => {
     assert.deepEqual(lines(`${file}.1`).map((l) => l.slice(29)), ['one', 'two']);
     assert.deepEqual(lines(file).map((l) => l.slice(29)), ['three']);
     log.close();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('the activity log rotates per logfile_maxbytes / logfile_backups', () => {
-  const dir = mkTemp('act');
-  try {
-    const file = path.join(dir, 'supervisord.log');
-    const log = new ActivityLog({ logfile: file, maxbytes: 200, backups: 2, level: 'info' });
+test('the activity log rotates per logfile_maxbytes / logfile_backups', () =>
+  withActivityLog({ maxbytes: 200, backups: 2 }, ({ log, file }) => {
     log.open();
     for (let i = 0; i < 30; i++) log.info(`message number ${i}`);
     log.close();
@@ -144,10 +141,7 @@ test('the activity log rotates per logfile_maxbytes / logfile_backups', () => {
     for (let i = 1; i < all.length; i++) {
       assert.equal(Number(all[i].split(' ')[2]), Number(all[i - 1].split(' ')[2]) + 1);
     }
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
 test('a write failure never throws and is reported once', () => {
   const reports: string[] = [];
@@ -166,9 +160,8 @@ test('open() on a missing directory is a one-line error', () => {
   assert.throws(() => log.open(), { message: "[Errno 2] No such file or directory: '/nonexistent-dir/supervisord.log'" });
 });
 
-test('stdout copy when nodaemon and not silent (real child process)', () => {
-  const dir = mkTemp('act');
-  try {
+test('stdout copy when nodaemon and not silent (real child process)', () =>
+  withTemp('act', (dir) => {
     const mod = new URL('../../../daemon/logs/activity-log.js', import.meta.url).href;
     const run = (nodaemon: boolean, silent: boolean) => {
       const cfg = supervisordConfig(dir, { nodaemon, silent, logfile: path.join(dir, `${nodaemon}-${silent}.log`) });
@@ -184,14 +177,10 @@ test('stdout copy when nodaemon and not silent (real child process)', () => {
     assert.match(out, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO to stdout too\n$/);
     assert.equal(run(true, true), '');
     assert.equal(run(false, false), '');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('logfile=syslog: each line of a message goes to the relay, formatted; path is null and clear is NO_FILE', async () => {
-  const dir = mkTemp('act');
-  try {
+test('logfile=syslog: each line of a message goes to the relay, formatted; path is null and clear is NO_FILE', () =>
+  withTemp('act', async (dir) => {
     const out = path.join(dir, 'relay.txt');
     const log = new ActivityLog({
       logfile: 'syslog',
@@ -211,10 +200,7 @@ test('logfile=syslog: each line of a message goes to the relay, formatted; path 
     assert.match(got[0], /^\S+ \S+ INFO first$/);
     assert.match(got[1], /^\S+ \S+ WARN two$/);
     assert.match(got[2], /^\S+ \S+ WARN lines$/);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
 test('logfile=syslog without a working syslog fails quietly', async () => {
   const log = new ActivityLog({ logfile: 'syslog', maxbytes: 0, backups: 0, level: 'info', syslogCommand: ['/nonexistent/logger'] });

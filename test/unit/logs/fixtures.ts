@@ -14,6 +14,16 @@ export function rmTemp(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs `body` in a fresh temp dir, removed afterwards (also when `body` throws). */
+export async function withTemp(tag: string, body: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = mkTemp(tag);
+  try {
+    await body(dir);
+  } finally {
+    rmTemp(dir);
+  }
+}
+
 /** Polls `cond` every 10 ms until it holds; rejects after `timeoutMs` with `what`. */
 export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

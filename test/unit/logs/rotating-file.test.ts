@@ -2,18 +2,34 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { RotatingFile } from '../../../daemon/logs/rotating-file.js';
-import { mkTemp, pseudoRandom, rmTemp, rotatedFiles, waitFor } from './fixtures.js';
+import { pseudoRandom, rotatedFiles, waitFor, withTemp } from './fixtures.js';
 
 function sizes(files: string[]): number[] {
   return files.map((f) => fs.statSync(f).size);
 }
 
-test('rotation: names .1 … .N, each backup reached maxbytes, the oldest beyond backups is gone', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+/** Runs `body` with the path `a.log` in a fresh temp dir (removed afterwards). */
+function withLog(tag: string, body: (base: string, dir: string) => void | Promise<void>): Promise<void> {
+  return withTemp(tag, (dir) => body(path.join(dir, 'a.log'), dir));
+}
+
+/**
+ * A fifo in `dir` and a real reader (`cat`) copying it into `out`. `readerExited` resolves once the
+ * reader has seen EOF and exited; the caller kills `reader` in its finally.
+ */
+function fifoReader(dir: string): { fifo: string; out: string; reader: ChildProcess; readerExited: Promise<void> } {
+  const fifo = path.join(dir, 'fifo');
+  const out = path.join(dir, 'out');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = spawn('sh', ['-c', `cat "${fifo}" > "${out}"`], { stdio: 'ignore' });
+  const readerExited = new Promise<void>((resolve) => reader.once('exit', () => resolve()));
+  return { fifo, out, reader, readerExited };
+}
+
+test('rotation: names .1 … .N, each backup reached maxbytes, the oldest beyond backups is gone', () =>
+  withLog('rot', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 100, backups: 3 });
     const input = pseudoRandom(30 * 21);
     for (let i = 0; i < 21; i++) f.write(input.subarray(i * 30, (i + 1) * 30));
@@ -25,15 +41,10 @@ test('rotation: names .1 … .N, each backup reached maxbytes, the oldest beyond
     assert.deepEqual(sizes(files), [120, 120, 120, 30]);
     const kept = Buffer.concat(files.map((p) => fs.readFileSync(p)));
     assert.deepEqual(kept, input.subarray(input.length - kept.length));
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('rotation: a chunk crossing maxbytes lands whole in the rotated file', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+test('rotation: a chunk crossing maxbytes lands whole in the rotated file', () =>
+  withLog('rot', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 100, backups: 2 });
     f.write(Buffer.alloc(90, 'a'));
     f.write(Buffer.alloc(50, 'b'));
@@ -43,15 +54,10 @@ test('rotation: a chunk crossing maxbytes lands whole in the rotated file', asyn
     f.write(Buffer.from('c'));
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'c');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('rotation: exactly maxbytes rotates; an existing file above maxbytes rotates after the next write', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+test('rotation: exactly maxbytes rotates; an existing file above maxbytes rotates after the next write', () =>
+  withLog('rot', async (base) => {
     fs.writeFileSync(base, 'x'.repeat(500));
     const f = new RotatingFile(base, { maxbytes: 100, backups: 1 });
     f.write(Buffer.from('y'));
@@ -61,44 +67,29 @@ test('rotation: exactly maxbytes rotates; an existing file above maxbytes rotate
     await f.close();
     assert.equal(fs.readFileSync(`${base}.1`, 'utf8'), 'z'.repeat(100));
     assert.equal(fs.statSync(base).size, 0);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('rotation: backups=0 truncates the base instead of renaming', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+test('rotation: backups=0 truncates the base instead of renaming', () =>
+  withLog('rot', async (base, dir) => {
     const f = new RotatingFile(base, { maxbytes: 10, backups: 0 });
     f.write(Buffer.from('0123456789AB'));
     f.write(Buffer.from('tail'));
     await f.close();
     assert.deepEqual(fs.readdirSync(dir), ['a.log']);
     assert.equal(fs.readFileSync(base, 'utf8'), 'tail');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('rotation: maxbytes=0 never rotates', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+test('rotation: maxbytes=0 never rotates', () =>
+  withLog('rot', async (base, dir) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 5 });
     for (let i = 0; i < 100; i++) f.write(Buffer.alloc(1000, 'q'));
     await f.close();
     assert.deepEqual(fs.readdirSync(dir), ['a.log']);
     assert.equal(fs.statSync(base).size, 100000);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('rotation: existing backups are shifted up and the file opens in append mode', async () => {
-  const dir = mkTemp('rot');
-  try {
-    const base = path.join(dir, 'a.log');
+test('rotation: existing backups are shifted up and the file opens in append mode', () =>
+  withLog('rot', async (base) => {
     fs.writeFileSync(base, 'old-base ');
     fs.writeFileSync(`${base}.1`, 'old-1');
     fs.writeFileSync(`${base}.2`, 'old-2');
@@ -108,14 +99,10 @@ test('rotation: existing backups are shifted up and the file opens in append mod
     assert.equal(fs.readFileSync(`${base}.1`, 'utf8'), 'old-base new');
     assert.equal(fs.readFileSync(`${base}.2`, 'utf8'), 'old-1');
     assert.equal(fs.readFileSync(`${base}.3`, 'utf8'), 'old-2');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('byte-exact: 20 MB in random chunks, maxbytes 1 MB, backups 30', async () => {
-  const dir = mkTemp('exact');
-  try {
+test('byte-exact: 20 MB in random chunks, maxbytes 1 MB, backups 30', () =>
+  withTemp('exact', async (dir) => {
     const base = path.join(dir, 'big.log');
     const total = 20 * 1024 * 1024;
     const input = pseudoRandom(total, 7);
@@ -142,15 +129,10 @@ test('byte-exact: 20 MB in random chunks, maxbytes 1 MB, backups 30', async () =
     assert.ok(files.length >= 20, `expected >= 20 files, got ${files.length}`);
     for (const s of sizes(files).slice(0, -1)) assert.ok(s >= 1024 * 1024 && s < 1024 * 1024 + 128 * 1024, `size ${s}`);
     assert.ok(Buffer.concat(files.map((p) => fs.readFileSync(p))).equals(input), 'concatenation equals input');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('backpressure: write() returns false above the high-water mark and onDrain fires', async () => {
-  const dir = mkTemp('bp');
-  try {
-    const base = path.join(dir, 'a.log');
+test('backpressure: write() returns false above the high-water mark and onDrain fires', () =>
+  withLog('bp', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0, highWaterMark: 1024 });
     assert.equal(f.write(Buffer.alloc(100, 'a')), true);
     assert.equal(f.write(Buffer.alloc(4096, 'b')), false);
@@ -161,15 +143,10 @@ test('backpressure: write() returns false above the high-water mark and onDrain 
     assert.equal(f.behind, false);
     await f.close();
     assert.equal(fs.statSync(base).size, 4196);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('done callbacks run in order, after the bytes are in the file', async () => {
-  const dir = mkTemp('done');
-  try {
-    const base = path.join(dir, 'a.log');
+test('done callbacks run in order, after the bytes are in the file', () =>
+  withLog('done', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0 });
     const seen: string[] = [];
     for (const s of ['one ', 'two ', 'three']) {
@@ -177,15 +154,10 @@ test('done callbacks run in order, after the bytes are in the file', async () =>
     }
     await f.close();
     assert.deepEqual(seen, ['one:true', 'two:true', 'three:true']);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('reopen after an external rename (logrotate): old bytes stay in the moved file, new ones go to the path', async () => {
-  const dir = mkTemp('reopen');
-  try {
-    const base = path.join(dir, 'a.log');
+test('reopen after an external rename (logrotate): old bytes stay in the moved file, new ones go to the path', () =>
+  withLog('reopen', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0 });
     f.write(Buffer.from('before\n'));
     await f.flush();
@@ -197,15 +169,10 @@ test('reopen after an external rename (logrotate): old bytes stay in the moved f
     await f.close();
     assert.equal(fs.readFileSync(`${base}-20240101`, 'utf8'), 'before\nstill old fd\n');
     assert.equal(fs.readFileSync(base, 'utf8'), 'after\n');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('reopen while writes are queued loses and reorders nothing', async () => {
-  const dir = mkTemp('reopen');
-  try {
-    const base = path.join(dir, 'a.log');
+test('reopen while writes are queued loses and reorders nothing', () =>
+  withLog('reopen', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0 });
     const input = pseudoRandom(4 * 1024 * 1024, 3);
     for (let i = 0; i < 64; i++) {
@@ -218,15 +185,10 @@ test('reopen while writes are queued loses and reorders nothing', async () => {
     await f.close();
     const both = Buffer.concat([fs.readFileSync(`${base}.moved`), fs.readFileSync(base)]);
     assert.ok(both.equals(input));
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('remove (clear) deletes the file and opens a new empty one; backups are kept', async () => {
-  const dir = mkTemp('clear');
-  try {
-    const base = path.join(dir, 'a.log');
+test('remove (clear) deletes the file and opens a new empty one; backups are kept', () =>
+  withLog('clear', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 10, backups: 2 });
     f.write(Buffer.from('0123456789'));
     f.write(Buffer.from('abc'));
@@ -237,14 +199,10 @@ test('remove (clear) deletes the file and opens a new empty one; backups are kep
     f.write(Buffer.from('fresh'));
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'fresh');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('remove throws a one-line error when the file cannot be recreated', async () => {
-  const dir = mkTemp('clear');
-  try {
+test('remove throws a one-line error when the file cannot be recreated', () =>
+  withTemp('clear', async (dir) => {
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
     const base = path.join(sub, 'a.log');
@@ -252,10 +210,7 @@ test('remove throws a one-line error when the file cannot be recreated', async (
     fs.rmSync(sub, { recursive: true });
     assert.throws(() => f.remove(), { message: `[Errno 2] No such file or directory: '${base}'` });
     await f.close();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
 test('a missing directory is a one-line error naming the file', () => {
   assert.throws(() => new RotatingFile('/nonexistent-dir/x.log', { maxbytes: 0, backups: 0 }), {
@@ -263,28 +218,24 @@ test('a missing directory is a one-line error naming the file', () => {
   });
 });
 
-test('a pipe (special file) is written without rotation and without error', async () => {
-  const dir = mkTemp('fifo');
-  const fifo = path.join(dir, 'fifo');
-  const out = path.join(dir, 'out');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  const reader = spawn('sh', ['-c', `cat "${fifo}" > "${out}"`], { stdio: 'ignore' });
-  try {
-    const errors: string[] = [];
-    const f = new RotatingFile(fifo, { maxbytes: 10, backups: 3, onError: (m) => errors.push(m) });
-    assert.equal(f.isSpecial, true);
-    for (let i = 0; i < 10; i++) f.write(Buffer.from(`line ${i} of the pipe\n`));
-    await f.close();
-    await new Promise<void>((resolve) => (reader.exitCode !== null ? resolve() : reader.once('exit', () => resolve())));
-    const expected = Array.from({ length: 10 }, (_, i) => `line ${i} of the pipe\n`).join('');
-    assert.equal(fs.readFileSync(out, 'utf8'), expected);
-    assert.deepEqual(errors, []);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['fifo', 'out']);
-  } finally {
-    reader.kill();
-    rmTemp(dir);
-  }
-});
+test('a pipe (special file) is written without rotation and without error', () =>
+  withTemp('fifo', async (dir) => {
+    const { fifo, out, reader, readerExited } = fifoReader(dir);
+    try {
+      const errors: string[] = [];
+      const f = new RotatingFile(fifo, { maxbytes: 10, backups: 3, onError: (m) => errors.push(m) });
+      assert.equal(f.isSpecial, true);
+      for (let i = 0; i < 10; i++) f.write(Buffer.from(`line ${i} of the pipe\n`));
+      await f.close();
+      await readerExited;
+      const expected = Array.from({ length: 10 }, (_, i) => `line ${i} of the pipe\n`).join('');
+      assert.equal(fs.readFileSync(out, 'utf8'), expected);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['fifo', 'out']);
+    } finally {
+      reader.kill();
+    }
+  }));
 
 test('a device is never rotated, and clearing it reopens it without deleting the node', () => {
   const f = new RotatingFile('/dev/null', { maxbytes: 1, backups: 2, sync: true });
@@ -308,10 +259,8 @@ test('write errors (ENOSPC on /dev/full) are reported once, and close() does not
   assert.match(errors[0], /^cannot write to \/dev\/full: \[Errno 28\] No space left on device/);
 });
 
-test('sync mode: bytes are in the file when write() returns, and rotation applies', () => {
-  const dir = mkTemp('sync');
-  try {
-    const base = path.join(dir, 'a.log');
+test('sync mode: bytes are in the file when write() returns, and rotation applies', () =>
+  withLog('sync', (base) => {
     const f = new RotatingFile(base, { maxbytes: 8, backups: 1, sync: true });
     f.write(Buffer.from('1234'));
     assert.equal(fs.readFileSync(base, 'utf8'), '1234');
@@ -319,10 +268,7 @@ test('sync mode: bytes are in the file when write() returns, and rotation applie
     assert.equal(fs.readFileSync(`${base}.1`, 'utf8'), '12345678');
     assert.equal(fs.readFileSync(base, 'utf8'), '');
     f.closeSync();
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
 /** The paths this process has open (its /proc/self/fd links). */
 function openPaths(): string[] {
@@ -335,10 +281,8 @@ function openPaths(): string[] {
   });
 }
 
-test('direct: a chunk for a regular file is in the file when write() returns; done runs after', async () => {
-  const dir = mkTemp('direct');
-  try {
-    const base = path.join(dir, 'a.log');
+test('direct: a chunk for a regular file is in the file when write() returns; done runs after', () =>
+  withLog('direct', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0, direct: true });
     const seen: string[] = [];
     assert.equal(f.write(Buffer.from('one '), () => seen.push('one')), true);
@@ -350,15 +294,10 @@ test('direct: a chunk for a regular file is in the file when write() returns; do
     assert.deepEqual(seen, ['one', 'two']);
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'one two');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('direct: rotation happens after the chunk that reaches maxbytes, as in the queued mode', async () => {
-  const dir = mkTemp('direct');
-  try {
-    const base = path.join(dir, 'a.log');
+test('direct: rotation happens after the chunk that reaches maxbytes, as in the queued mode', () =>
+  withLog('direct', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 100, backups: 2, direct: true });
     f.write(Buffer.alloc(90, 'a'));
     f.write(Buffer.alloc(50, 'b'));
@@ -367,15 +306,10 @@ test('direct: rotation happens after the chunk that reaches maxbytes, as in the 
     f.write(Buffer.from('c'));
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'c');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('direct: a chunk over the high-water mark is queued and pauses the producer; order is kept', async () => {
-  const dir = mkTemp('direct');
-  try {
-    const base = path.join(dir, 'a.log');
+test('direct: a chunk over the high-water mark is queued and pauses the producer; order is kept', () =>
+  withLog('direct', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0, highWaterMark: 1024, direct: true });
     assert.equal(f.write(Buffer.alloc(100, 'a')), true);
     assert.equal(f.pending, 0);
@@ -391,35 +325,26 @@ test('direct: a chunk over the high-water mark is queued and pauses the producer
     assert.equal(f.pending, 0, 'direct again once the queue is empty');
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'a'.repeat(100) + 'b'.repeat(4096) + 'cd');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('direct: a pipe still goes through the queue', async () => {
-  const dir = mkTemp('direct-fifo');
-  const fifo = path.join(dir, 'fifo');
-  const out = path.join(dir, 'out');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  const reader = spawn('sh', ['-c', `cat "${fifo}" > "${out}"`], { stdio: 'ignore' });
-  try {
-    const f = new RotatingFile(fifo, { maxbytes: 0, backups: 0, direct: true, lazy: true });
-    assert.equal(f.isSpecial, true);
-    f.write(Buffer.from('through the pipe\n'));
-    assert.equal(f.pending, 17);
-    await f.close();
-    await new Promise<void>((resolve) => (reader.exitCode !== null ? resolve() : reader.once('exit', () => resolve())));
-    assert.equal(fs.readFileSync(out, 'utf8'), 'through the pipe\n');
-  } finally {
-    reader.kill();
-    rmTemp(dir);
-  }
-});
+test('direct: a pipe still goes through the queue', () =>
+  withTemp('direct-fifo', async (dir) => {
+    const { fifo, out, reader, readerExited } = fifoReader(dir);
+    try {
+      const f = new RotatingFile(fifo, { maxbytes: 0, backups: 0, direct: true, lazy: true });
+      assert.equal(f.isSpecial, true);
+      f.write(Buffer.from('through the pipe\n'));
+      assert.equal(f.pending, 17);
+      await f.close();
+      await readerExited;
+      assert.equal(fs.readFileSync(out, 'utf8'), 'through the pipe\n');
+    } finally {
+      reader.kill();
+    }
+  }));
 
-test('lazy: the file is created at once but held open only from its first write', async () => {
-  const dir = mkTemp('lazy');
-  try {
-    const base = path.join(dir, 'a.log');
+test('lazy: the file is created at once but held open only from its first write', () =>
+  withLog('lazy', async (base) => {
     const f = new RotatingFile(base, { maxbytes: 0, backups: 0, direct: true, lazy: true });
     assert.equal(fs.existsSync(base), true);
     assert.equal(openPaths().includes(base), false);
@@ -428,15 +353,10 @@ test('lazy: the file is created at once but held open only from its first write'
     assert.equal(fs.readFileSync(base, 'utf8'), 'first\n');
     await f.close();
     assert.equal(openPaths().includes(base), false);
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('lazy: an existing file is appended to, and reopen/remove leave the path created but closed', async () => {
-  const dir = mkTemp('lazy');
-  try {
-    const base = path.join(dir, 'a.log');
+test('lazy: an existing file is appended to, and reopen/remove leave the path created but closed', () =>
+  withLog('lazy', async (base) => {
     fs.writeFileSync(base, 'x'.repeat(150));
     const f = new RotatingFile(base, { maxbytes: 100, backups: 1, direct: true, lazy: true });
     // Opened at the first write: the size is known then, and the full file rotates after the chunk.
@@ -453,14 +373,10 @@ test('lazy: an existing file is appended to, and reopen/remove leave the path cr
     f.write(Buffer.from('after remove\n'));
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'after remove\n');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('lazy: a path that cannot be opened any more at the first write is reported and retried, nothing lost', async () => {
-  const dir = mkTemp('lazy');
-  try {
+test('lazy: a path that cannot be opened any more at the first write is reported and retried, nothing lost', () =>
+  withTemp('lazy', async (dir) => {
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
     const base = path.join(sub, 'a.log');
@@ -474,14 +390,10 @@ test('lazy: a path that cannot be opened any more at the first write is reported
     await f.flush();
     await f.close();
     assert.equal(fs.readFileSync(base, 'utf8'), 'kept\n');
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
 
-test('deferOpen (a file just created): no descriptor before the first write, which finds the real size', async () => {
-  const dir = mkTemp('defer');
-  try {
+test('deferOpen (a file just created): no descriptor before the first write, which finds the real size', () =>
+  withTemp('defer', async (dir) => {
     const f = path.join(dir, 'auto.log');
     // The caller's file: here already holding 60 bytes (a config object whose file was written before).
     fs.writeFileSync(f, 'x'.repeat(60));
@@ -495,7 +407,4 @@ test('deferOpen (a file just created): no descriptor before the first write, whi
     await w.close();
     assert.equal(fs.readFileSync(`${f}.1`, 'utf8'), 'x'.repeat(60) + 'y'.repeat(50));
     assert.equal(fs.readFileSync(f, 'utf8'), 'z'.repeat(10));
-  } finally {
-    rmTemp(dir);
-  }
-});
+  }));
