@@ -64,7 +64,6 @@ class Daemon {
   private lastSettings: SupervisordConfig | null = null;
 
   constructor(
-    private readonly argv: string[],
     private readonly argv0: string,
     private readonly channel: DaemonChannel | null,
   ) {}
@@ -241,7 +240,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const channel = takeDaemonChannel();
   // Whatever started us may have left descriptors open; no program must inherit them.
   closeInheritedFds(channel ? [channel.fd] : []);
-  const daemon = new Daemon(argv, argv0, channel);
+  const daemon = new Daemon(argv0, channel);
   let cli: CommandLine;
   try {
     const parsed = parseCommandLine(argv);

@@ -54,8 +54,8 @@ export type RunOutcome = 'shutdown' | 'restart';
 /** Signals the daemon acts on (b.7); any other name is logged as "indicating nothing". */
 const EXIT_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT']);
 
-/** Groups sorted by priority; the sort is stable, so equal priorities keep their insertion order. */
-function byPriority<T extends { config: { priority: number } }>(items: Iterable<T>): T[] {
+/** Groups or processes sorted by priority; the sort is stable, so equal priorities keep their insertion order. */
+export function byPriority<T extends { config: { priority: number } }>(items: Iterable<T>): T[] {
   return [...items].sort((a, b) => a.config.priority - b.config.priority);
 }
 

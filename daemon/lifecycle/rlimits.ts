@@ -18,31 +18,33 @@ interface LimitSpec {
   row: string;
   /** prlimit's option. */
   option: string;
-  message: (min: number, hard: number) => string;
+  /** The words Supervisor's failure message uses for this limit (its two texts differ only in these). */
+  words: { setting: 'minfds' | 'minprocs'; required: string; unit: string; subject: 'process' | 'program' };
 }
 
-const SPECS: LimitSpec[] = [
-  {
-    name: 'RLIMIT_NOFILE',
-    row: 'Max open files',
-    option: '--nofile',
-    message: (min, hard) =>
-      `The minimum number of file descriptors required to run this process is ${min} as per the "minfds" ` +
-      `command-line argument or config file setting. The current environment will only allow you to open ${hard} ` +
-      'file descriptors.  Either raise the number of usable file descriptors in your environment (see README.rst) ' +
-      'or lower the minfds setting in the config file to allow the process to start.',
-  },
-  {
-    name: 'RLIMIT_NPROC',
-    row: 'Max processes',
-    option: '--nproc',
-    message: (min, hard) =>
-      `The minimum number of available processes required to run this program is ${min} as per the "minprocs" ` +
-      `command-line argument or config file setting. The current environment will only allow you to open ${hard} ` +
-      'processes.  Either raise the number of usable processes in your environment (see README.rst) or lower the ' +
-      'minprocs setting in the config file to allow the program to start.',
-  },
-];
+const NOFILE: LimitSpec = {
+  name: 'RLIMIT_NOFILE',
+  row: 'Max open files',
+  option: '--nofile',
+  words: { setting: 'minfds', required: 'file descriptors', unit: 'file descriptors', subject: 'process' },
+};
+
+const NPROC: LimitSpec = {
+  name: 'RLIMIT_NPROC',
+  row: 'Max processes',
+  option: '--nproc',
+  words: { setting: 'minprocs', required: 'available processes', unit: 'processes', subject: 'program' },
+};
+
+/** Supervisor's text (options.py, set_rlimits_or_exit) for a limit that could not be raised to `min`. */
+function limitMessage({ setting, required, unit, subject }: LimitSpec['words'], min: number, hard: number): string {
+  return (
+    `The minimum number of ${required} required to run this ${subject} is ${min} as per the "${setting}" ` +
+    `command-line argument or config file setting. The current environment will only allow you to open ${hard} ` +
+    `${unit}.  Either raise the number of usable ${unit} in your environment (see README.rst) or lower the ` +
+    `${setting} setting in the config file to allow the ${subject} to start.`
+  );
+}
 
 /** Reads one limit of a process from /proc/<pid>/limits. */
 export function readRlimit(row: string, pid: number | 'self' = 'self'): Rlimit {
@@ -71,14 +73,18 @@ export type RlimitOutcome = { infos: string[] } | { error: string };
  */
 export function setRlimitsOrExit(minfds: number, minprocs: number): RlimitOutcome {
   const infos: string[] = [];
-  for (const [spec, min] of [[SPECS[0]!, minfds], [SPECS[1]!, minprocs]] as [LimitSpec, number][]) {
+  const wanted: [LimitSpec, number][] = [
+    [NOFILE, minfds],
+    [NPROC, minprocs],
+  ];
+  for (const [spec, min] of wanted) {
     const current = readRlimit(spec.row);
     let hard = current.hard;
     if (current.soft === -1 || current.soft >= min) continue;
     if (hard !== -1 && hard < min) hard = min;
     const failure = prlimit(spec.option, min, hard);
     // Supervisor's message reports `hard` after it was raised to the minimum, as here.
-    if (failure !== null) return { error: spec.message(min, hard) };
+    if (failure !== null) return { error: limitMessage(spec.words, min, hard) };
     infos.push(`Increased ${spec.name} limit to ${min}`);
   }
   return { infos };

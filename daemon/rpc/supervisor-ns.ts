@@ -27,7 +27,7 @@ import { signalName, signalNumberOf } from '../../src/config/datatypes.js';
 import { readLogRange, tailLogRange } from '../logs/read.js';
 import type { Process, ProcessGroup } from '../process/types.js';
 import type { Timer } from '../process/clock.js';
-import type { Supervisor } from '../supervisor.js';
+import { byPriority, type Supervisor } from '../supervisor.js';
 import { SUPERVISOR_VERSION } from '../cli.js';
 import { ProcessLocks } from './locks.js';
 import { forEachProcess } from './results.js';
@@ -555,9 +555,7 @@ export class SupervisorNamespace {
 
   /** A group's processes in ascending priority (stable: config order among equals). */
   _inPriorityOrder(group: ProcessGroup): [ProcessGroup, Process][] {
-    return [...group.processes.values()]
-      .sort((a, b) => a.config.priority - b.config.priority)
-      .map((p) => [group, p] as [ProcessGroup, Process]);
+    return byPriority(group.processes.values()).map((p) => [group, p] as [ProcessGroup, Process]);
   }
 
   /** Supervisor's `signal_number`: a name (with or without SIG) or a number; BAD_SIGNAL otherwise. */
@@ -573,7 +571,7 @@ export class SupervisorNamespace {
   _start(proc: Process, name: string, wait: boolean): boolean | Promise<boolean> {
     const problem = this.sup.checkCommand(proc.config);
     if (problem) throw new RpcFault(Faults[problem.code], problem.message);
-    if (RUNNING_STATES.includes(proc.state)) throw new RpcFault(Faults.ALREADY_STARTED, name);
+    if (isRunning(proc)) throw new RpcFault(Faults.ALREADY_STARTED, name);
     if (proc.state === ProcessStates.UNKNOWN) throw new RpcFault(Faults.FAILED, `${name} is in an unknown process state`);
     proc.spawn();
     if (proc.spawnerr) throw new RpcFault(Faults.SPAWN_ERROR, name);
@@ -595,7 +593,7 @@ export class SupervisorNamespace {
 
   /** stopProcess on one process; with wait, the answer comes once it is in a stopped state. */
   _stop(proc: Process, name: string, wait: boolean): boolean | Promise<boolean> {
-    if (!RUNNING_STATES.includes(proc.state)) throw new RpcFault(Faults.NOT_RUNNING, name);
+    if (!isRunning(proc)) throw new RpcFault(Faults.NOT_RUNNING, name);
     const msg = proc.stop();
     if (msg !== null) throw new RpcFault(Faults.FAILED, msg);
     if (!wait || STOPPED_STATES.includes(proc.state)) return true;

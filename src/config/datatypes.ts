@@ -192,13 +192,10 @@ export function existingDirpath(v: string, cwd: string, env: Record<string, stri
   throw new ValueError(`The directory named as part of the path ${v} does not exist`);
 }
 
-/** The activity-log level names Supervisor accepts, by severity. */
-export const LOG_LEVELS: Record<string, number> = LogLevels;
-
 /** `logging_level`: one of critical/error/warn/info/debug/trace/blather (any case); returns the name. */
 export function loggingLevel(value: string): string {
   const s = value.toLowerCase();
-  if (!Object.prototype.hasOwnProperty.call(LOG_LEVELS, s)) throw new ValueError(`bad logging level name ${pyRepr(value)}`);
+  if (!Object.hasOwn(LogLevels, s)) throw new ValueError(`bad logging level name ${pyRepr(value)}`);
   return s;
 }
 

@@ -2,7 +2,6 @@
  * `loadConfig`: read a `supervisord.conf` (and its includes) into a ServerConfig exactly as
  * Supervisor 4.2.5's `ServerOptions.read_config` + `realize` do, throwing ConfigError.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ServerConfig, type SupervisordConfig } from './types.js';
 import { IniParser } from './ini.js';
@@ -14,6 +13,7 @@ import { pySplit } from './pyrepr.js';
 import { processGroupsFromParser } from './programs.js';
 import { normalizePath, rpcInterfacesFromParser, serverConfigsFromParser, supervisorctlSection } from './servers.js';
 import { findConfigFile, noConfigFoundMessage } from './search.js';
+import { readConfigText } from './read-file.js';
 import { supervisordSection } from './supervisord.js';
 import { zmqServerConfig } from './zmq.js';
 
@@ -30,18 +30,6 @@ export interface LoadOptions {
    * over the file. `logfile`, `pidfile` and `childlogdir` are normalised, `user` resolved, after.
    */
   overrides?: Partial<SupervisordConfig>;
-}
-
-/** Read the main file into a parser, with Supervisor's two messages for a missing or unreadable file. */
-function readMain(parser: IniParser, fileArg: string, abs: string): void {
-  if (!existsSync(abs)) throw new ConfigError(`could not find config file ${fileArg}`);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch {
-    throw new ConfigError(`could not read config file ${fileArg}`);
-  }
-  parser.readString(text, fileArg, abs);
 }
 
 /** `[include] files=`: globs relative to the main file, each glob's matches read in sorted order. */
@@ -112,7 +100,7 @@ export function loadConfig(opts: LoadOptions = {}): ServerConfig {
   const abs = resolve(cwd, fileArg);
   const parser = new IniParser();
   const ctx = newLoadContext(parser, abs, fileArg, cwd, env);
-  readMain(parser, fileArg, abs);
+  parser.readString(readConfigText(abs, fileArg), fileArg, abs);
   const filesRead = [abs];
   readIncludes(ctx, filesRead);
   if (!parser.has('supervisord')) throw new ConfigError('.ini file does not include supervisord section');

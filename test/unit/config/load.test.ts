@@ -8,6 +8,7 @@ import { dumpConfig } from '../../../src/config/dump.js';
 import { noConfigFoundMessage, searchPaths } from '../../../src/config/search.js';
 import { ConfigError, type ProcessConfig, type ServerConfig } from '../../../src/config/types.js';
 import { load, loadError, TEST_ENV, writeTree } from './helpers.js';
+import { makeProcessConfig } from '../process/fixtures.js';
 
 const S = '[supervisord]\n';
 const proc = (cfg: ServerConfig, name: string): ProcessConfig => {
@@ -73,38 +74,12 @@ test('a program with every default', () => {
   assert.deepEqual(cfg.groups[0]!.name, 'cat');
   assert.deepEqual(cfg.groups[0]!.kind, 'program');
   assert.deepEqual(cfg.groups[0]!.priority, 999);
-  const channel = { logfile: { kind: 'auto' }, maxbytes: 52428800, backups: 10, captureMaxbytes: 0, eventsEnabled: false, syslog: false };
-  assert.deepEqual(proc(cfg, 'cat'), {
-    kind: 'program',
-    name: 'cat',
-    group: 'cat',
-    programName: 'cat',
-    processNum: 0,
-    command: '/bin/cat -n',
-    argv: ['/bin/cat', '-n'],
-    priority: 999,
-    autostart: true,
-    autorestart: 'unexpected',
-    startsecs: 1,
-    startretries: 3,
-    exitcodes: [0],
-    stopsignal: 'TERM',
-    stopwaitsecs: 10,
-    stopasgroup: false,
-    killasgroup: false,
-    user: null,
-    uid: null,
-    gid: null,
-    redirectStderr: false,
-    stdout: channel,
-    stderr: channel,
-    environment: {},
-    directory: null,
-    umask: null,
-    serverurl: null,
-    pty: false,
-    source: { file, line: 2 },
-  });
+  // makeProcessConfig holds Supervisor's [program:x] defaults (shared with the engine tests); this
+  // test is what ties it to the loader: every field must be equal.
+  assert.deepEqual(
+    proc(cfg, 'cat'),
+    makeProcessConfig({ name: 'cat', command: '/bin/cat -n', argv: ['/bin/cat', '-n'], source: { file, line: 2 } }),
+  );
 });
 
 test('program options, the pty extension, and a command shlex cannot split', () => {
