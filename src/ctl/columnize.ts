@@ -4,7 +4,7 @@
  * Lays `words` out in as few rows as fit `width`, filling columns top to bottom; each cell is padded to
  * its column's width and cells are joined by two spaces (trailing empty cells are dropped).
  */
-export function columnize(words: string[], width: number): string[] {
+export function columnize(words: readonly string[], width: number): string[] {
   const size = words.length;
   if (size === 0) return ['<empty>'];
   if (size === 1) return [words[0]!];

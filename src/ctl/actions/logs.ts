@@ -8,7 +8,7 @@ import { words } from '../parseline.js';
 import { parsePyInt, pyRepr } from '../pyformat.js';
 import { reportFault } from './common.js';
 import { followLog } from './follow.js';
-import { clearResult } from './results.js';
+import { clearResult, faultResult } from './results.js';
 import type { Action } from './types.js';
 
 /** How many bytes tail and maintail show by default. */
@@ -98,7 +98,7 @@ async function clearOne(ctl: Controller, namespec: string, group: string, proc: 
     await ctl.rpc('supervisor.clearProcessLogs', namespec);
   } catch (e) {
     if (!(e instanceof RpcFault)) throw e;
-    ctl.io.out(clearResult({ status: e.code, name: proc, group, description: e.message }));
+    ctl.io.out(clearResult(faultResult(e, group, proc)));
     ctl.setExitFromFault(e.code);
     return;
   }

@@ -5,18 +5,92 @@ import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec, splitNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
-import { signalResult, startResult, stopResult } from './results.js';
+import { faultResult, signalResult, startResult, stopResult, type ResultLike } from './results.js';
 import type { Action } from './types.js';
 
-/** A fault thrown by a per-process call, turned into the result struct Supervisor prints. */
-function faultResult(e: RpcFault, group: string, name: string | null) {
-  return { status: e.code, name, group, description: e.message };
+/**
+ * What start, stop and signal differ in; the walk over the names (Supervisor's do_start, do_stop and
+ * do_signal, three copies of one loop there) is shared.
+ */
+interface Verb {
+  /** The API methods for `all`, `group:*` and one process (`startAllProcesses`, …). */
+  all: string;
+  group: string;
+  one: string;
+  /** The line for one result. */
+  format(r: ResultLike | ProcessResult): string;
+  /** What a single process's success line says (`x: started`). */
+  done: string;
+  /** The fault code that leaves the exit status alone (start: ALREADY_STARTED, stop: NOT_RUNNING). */
+  ignored?: number;
+  /** The exit status for an unknown group (start: 2, stop and signal: 1). */
+  noSuchGroup: number;
 }
 
-function printResults(ctl: Controller, results: ProcessResult[], fmt: (r: ProcessResult) => string, ignored?: number) {
+const START: Verb = {
+  all: 'supervisor.startAllProcesses',
+  group: 'supervisor.startProcessGroup',
+  one: 'supervisor.startProcess',
+  format: startResult,
+  done: 'started',
+  ignored: Faults.ALREADY_STARTED,
+  noSuchGroup: ExitStatus.INVALID_ARGS,
+};
+const STOP: Verb = {
+  all: 'supervisor.stopAllProcesses',
+  group: 'supervisor.stopProcessGroup',
+  one: 'supervisor.stopProcess',
+  format: stopResult,
+  done: 'stopped',
+  ignored: Faults.NOT_RUNNING,
+  noSuchGroup: ExitStatus.GENERIC,
+};
+const SIGNAL: Verb = {
+  all: 'supervisor.signalAllProcesses',
+  group: 'supervisor.signalProcessGroup',
+  one: 'supervisor.signalProcess',
+  format: (r) => signalResult(r),
+  done: 'signalled',
+  noSuchGroup: ExitStatus.GENERIC,
+};
+
+function printResults(ctl: Controller, v: Verb, results: ProcessResult[]): void {
   for (const r of results) {
-    ctl.io.out(fmt(r));
-    ctl.setExitFromFault(r.status, ignored);
+    ctl.io.out(v.format(r));
+    ctl.setExitFromFault(r.status, v.ignored);
+  }
+}
+
+/**
+ * Applies `v` to `names` (`extra`: the signal name, passed after the name as the API wants). Faults
+ * other than the expected ones are thrown on: onecmd prints them and exits 1.
+ */
+async function applyTo(ctl: Controller, v: Verb, names: string[], extra: unknown[] = []): Promise<void> {
+  if (names.includes('all')) {
+    printResults(ctl, v, await ctl.rpc<ProcessResult[]>(v.all, ...extra));
+    return;
+  }
+  for (const name of names) {
+    const [group, proc] = splitNamespec(name);
+    if (proc === null) {
+      try {
+        printResults(ctl, v, await ctl.rpc<ProcessResult[]>(v.group, group, ...extra));
+      } catch (e) {
+        if (!(e instanceof RpcFault) || e.code !== Faults.BAD_NAME) throw e;
+        ctl.io.out(`${group}: ERROR (no such group)`);
+        ctl.exitstatus = v.noSuchGroup;
+      }
+      continue;
+    }
+    try {
+      await ctl.rpc(v.one, name, ...extra);
+    } catch (e) {
+      if (!(e instanceof RpcFault)) throw e;
+      ctl.io.out(v.format(faultResult(e, group, proc)));
+      ctl.setExitFromFault(e.code, v.ignored);
+      continue;
+    }
+    ctl.io.out(`${makeNamespec(group, proc)}: ${v.done}`);
   }
 }
 
@@ -29,37 +103,7 @@ async function doStart(ctl: Controller, arg: string): Promise<void> {
     ctl.help('start');
     return;
   }
-  const ignored = Faults.ALREADY_STARTED;
-  if (names.includes('all')) {
-    printResults(ctl, await ctl.rpc<ProcessResult[]>('supervisor.startAllProcesses'), startResult, ignored);
-    return;
-  }
-  for (const name of names) {
-    const [group, proc] = splitNamespec(name);
-    if (proc === null) {
-      try {
-        printResults(ctl, await ctl.rpc<ProcessResult[]>('supervisor.startProcessGroup', group), startResult, ignored);
-      } catch (e) {
-        if (!(e instanceof RpcFault)) throw e;
-        if (e.code !== Faults.BAD_NAME) {
-          ctl.exitstatus = ExitStatus.GENERIC;
-          throw e;
-        }
-        ctl.io.out(`${group}: ERROR (no such group)`);
-        ctl.exitstatus = ExitStatus.INVALID_ARGS;
-      }
-      continue;
-    }
-    try {
-      await ctl.rpc('supervisor.startProcess', name);
-    } catch (e) {
-      if (!(e instanceof RpcFault)) throw e;
-      ctl.io.out(startResult(faultResult(e, group, proc)));
-      ctl.setExitFromFault(e.code, ignored);
-      continue;
-    }
-    ctl.io.out(`${makeNamespec(group, proc)}: started`);
-  }
+  await applyTo(ctl, START, names);
 }
 
 async function doStop(ctl: Controller, arg: string): Promise<void> {
@@ -71,34 +115,7 @@ async function doStop(ctl: Controller, arg: string): Promise<void> {
     ctl.help('stop');
     return;
   }
-  const ignored = Faults.NOT_RUNNING;
-  if (names.includes('all')) {
-    printResults(ctl, await ctl.rpc<ProcessResult[]>('supervisor.stopAllProcesses'), stopResult, ignored);
-    return;
-  }
-  for (const name of names) {
-    const [group, proc] = splitNamespec(name);
-    if (proc === null) {
-      try {
-        printResults(ctl, await ctl.rpc<ProcessResult[]>('supervisor.stopProcessGroup', group), stopResult, ignored);
-      } catch (e) {
-        if (!(e instanceof RpcFault)) throw e;
-        ctl.exitstatus = ExitStatus.GENERIC;
-        if (e.code !== Faults.BAD_NAME) throw e;
-        ctl.io.out(`${group}: ERROR (no such group)`);
-      }
-      continue;
-    }
-    try {
-      await ctl.rpc('supervisor.stopProcess', name);
-    } catch (e) {
-      if (!(e instanceof RpcFault)) throw e;
-      ctl.io.out(stopResult(faultResult(e, group, proc)));
-      ctl.setExitFromFault(e.code, ignored);
-      continue;
-    }
-    ctl.io.out(`${makeNamespec(group, proc)}: stopped`);
-  }
+  await applyTo(ctl, STOP, names);
 }
 
 async function doRestart(ctl: Controller, arg: string): Promise<void> {
@@ -124,33 +141,7 @@ async function doSignal(ctl: Controller, arg: string): Promise<void> {
     return;
   }
   const [sig, ...names] = args as [string, ...string[]];
-  if (names.includes('all')) {
-    printResults(ctl, await ctl.rpc<ProcessResult[]>('supervisor.signalAllProcesses', sig), (r) => signalResult(r));
-    return;
-  }
-  for (const name of names) {
-    const [group, proc] = splitNamespec(name);
-    if (proc === null) {
-      try {
-        const results = await ctl.rpc<ProcessResult[]>('supervisor.signalProcessGroup', group, sig);
-        printResults(ctl, results, (r) => signalResult(r));
-      } catch (e) {
-        if (!(e instanceof RpcFault) || e.code !== Faults.BAD_NAME) throw e;
-        ctl.io.out(`${group}: ERROR (no such group)`);
-        ctl.exitstatus = ExitStatus.GENERIC;
-      }
-      continue;
-    }
-    try {
-      await ctl.rpc('supervisor.signalProcess', name, sig);
-    } catch (e) {
-      if (!(e instanceof RpcFault)) throw e;
-      ctl.io.out(signalResult(faultResult(e, group, proc)));
-      ctl.setExitFromFault(e.code);
-      continue;
-    }
-    ctl.io.out(`${makeNamespec(group, proc)}: signalled`);
-  }
+  await applyTo(ctl, SIGNAL, names, [sig]);
 }
 
 /** The `start` action. */

@@ -1,5 +1,5 @@
 /** The text of one result of start/stop/signal/clear (Supervisor's _startresult, _signalresult, _clearresult). */
-import { Faults } from '../../api/faults.js';
+import { Faults, type RpcFault } from '../../api/faults.js';
 import type { ProcessResult } from '../../api/process-info.js';
 import { PyError } from '../errors.js';
 import { makeNamespec } from '../namespec.js';
@@ -10,6 +10,11 @@ export interface ResultLike {
   group: string;
   status: number;
   description: string;
+}
+
+/** A fault thrown by a one-process call (startProcess, clearProcessLogs…), as the result struct Supervisor builds from it. */
+export function faultResult(e: RpcFault, group: string, name: string | null): ResultLike {
+  return { status: e.code, name, group, description: e.message };
 }
 
 const T = (name: string, why: string): string => `${name}: ERROR (${why})`;

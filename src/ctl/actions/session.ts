@@ -10,21 +10,26 @@ const HEADER = 'default commands (type help <topic>):';
 /** cmd.Cmd's print_topics width. */
 const HELP_WIDTH = 80;
 
-/** Prints `help` or `help <topic>`; `topics` are the documented action names. */
-export function printHelp(ctl: Controller, arg: string, topics: readonly string[]): void {
+/** The actions `help` lists, sorted: every one with a help text except help itself. */
+const TOPICS: readonly string[] = Object.keys(HELP)
+  .filter((k) => k !== 'help')
+  .sort();
+
+/** Prints `help` or `help <topic>`. */
+function printHelp(ctl: Controller, arg: string): void {
   if (arg === 'help') {
     ctl.help('help');
     return;
   }
   if (arg) {
-    if (topics.includes(arg)) ctl.help(arg);
+    if (TOPICS.includes(arg)) ctl.help(arg);
     else ctl.io.out(`*** No help on ${arg}`);
     return;
   }
   ctl.io.out('');
   ctl.io.out(HEADER);
   ctl.io.out('='.repeat(HEADER.length));
-  for (const line of columnize([...topics].sort(), HELP_WIDTH - 1)) ctl.io.out(line);
+  for (const line of columnize(TOPICS, HELP_WIDTH - 1)) ctl.io.out(line);
   ctl.io.out('');
 }
 
@@ -41,12 +46,9 @@ export const exit: Action = { name: 'exit', run: leave };
 /** What end of input runs (Supervisor's do_EOF); it has no help topic. */
 export const eof: Action = { name: 'EOF', run: leave };
 
-/** The actions `help` lists: every one with a help text except help itself. */
-export const helpTopics = (): string[] => Object.keys(HELP).filter((k) => k !== 'help');
-
 /** The `help` action. */
 export const help: Action = {
   name: 'help',
   completes: 'actions',
-  run: async (ctl, arg) => printHelp(ctl, arg, helpTopics()),
+  run: async (ctl, arg) => printHelp(ctl, arg),
 };
