@@ -1,8 +1,8 @@
 /**
- * ext.statsSubscribe: the heartbeat that keeps the resource sampler running. The PUB socket cannot
- * tell whether anyone subscribes to `stats.` (a plain PUB hides subscriptions), so a client that
- * wants `stats.processes` messages calls this every few seconds while it subscribes
- * (docs/protocol.md, "Statistics").
+ * ext.statsSubscribe: the heartbeat that keeps the resource sampler running. A subscription to
+ * `stats.` alone does not start the /proc reads (the sampler knows nothing of the transport, and the
+ * protocol keeps a lease: docs/protocol.md, "Statistics"), so a client that wants `stats.processes`
+ * messages calls this every few seconds while it subscribes.
  */
 import { Faults, RpcFault } from '../../src/api/faults.js';
 import type { MethodTable } from '../rpc/types.js';

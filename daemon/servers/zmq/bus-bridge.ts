@@ -67,18 +67,17 @@ export function bridgeBus(
     }),
     bus.on('output', (e) => {
       const topic = Topics.processLog(e.group, e.name, e.channel);
-      if (!wants(topic)) {
-        // Nobody follows this log: libzmq would drop the chunk; a tail waiting for it still reads now.
-        afterChildLog?.(topic);
-        return;
+      // Nobody follows this log: libzmq would drop the chunk, so it is not queued.
+      if (wants(topic)) {
+        queue.pushLog({
+          topic,
+          kind: 'log',
+          fields: { name: e.name, group: e.group, pid: e.pid, channel: e.channel },
+          payload: e.data,
+          time: now(),
+        });
       }
-      queue.pushLog({
-        topic,
-        kind: 'log',
-        fields: { name: e.name, group: e.group, pid: e.pid, channel: e.channel },
-        payload: e.data,
-        time: now(),
-      });
+      // Queued or not, the chunk is in the file now: a tail waiting for that moment reads it.
       afterChildLog?.(topic);
     }),
     bus.on('pty-output', (e) => {

@@ -6,41 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { tempDir, waitFor } from './fixtures.js';
-import { connect } from '../../../src/client/index.js';
-import type { Client, StreamMessage } from '../../../src/client/types.js';
+import { existsSync } from 'node:fs';
+import { waitFor, withZmqDaemon } from './fixtures.js';
+import type { StreamMessage } from '../../../src/client/types.js';
 import type { ProcessStatePayload, Snapshot } from '../../../src/api/protocol.js';
 
-const supervisord = fileURLToPath(new URL('../../../../bin/supervisord.js', import.meta.url));
-
 test('the real daemon over ZeroMQ: call, state stream through stop/start, output, main log', async () => {
-  const t = tempDir('zmq-e2e-');
-  const sock = join(t.dir, 'supervisor.sock');
-  writeFileSync(
-    join(t.dir, 'supervisord.conf'),
-    `[supervisord]
-logfile=${t.dir}/supervisord.log
-pidfile=${t.dir}/supervisord.pid
-childlogdir=${t.dir}
-[unix_http_server]
-file=${sock}
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[program:ticker]
+  const program = `[program:ticker]
 command=/bin/sh -c 'while true; do echo tick; sleep 0.1; done'
 startsecs=0
-`,
-  );
-  const daemon = spawn(process.execPath, [supervisord, '-n', '-c', join(t.dir, 'supervisord.conf')], { stdio: 'ignore' });
-  const exited = new Promise<number | null>((r) => daemon.on('exit', r));
-  let client: Client | null = null;
-  try {
-    await waitFor(() => existsSync(`${sock}.zmq`) && existsSync(`${sock}.pub.zmq`), 'the ZeroMQ sockets', 20000);
-    client = await connect(`unix://${sock}`, { timeoutMs: 20000 });
+`;
+  await withZmqDaemon(program, async (client, d) => {
+    const sock = d.socketPath;
     assert.equal(client.url, `unix://${sock}`);
     assert.equal(typeof client.subscribe, 'function', 'unix:// with a .zmq socket beside it is ZeroMQ');
     assert.deepEqual(await client.call('supervisor.getState'), { statecode: 1, statename: 'RUNNING' });
@@ -77,15 +54,8 @@ startsecs=0
     stopOut();
     stopMain();
     await client.close();
-    daemon.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    d.signal('SIGTERM');
+    assert.equal(await d.waitForExit(), 0);
     assert.ok(!existsSync(`${sock}.zmq`) && !existsSync(`${sock}.pub.zmq`), 'shutdown removed the socket files');
-  } finally {
-    await client?.close();
-    if (daemon.exitCode === null && daemon.signalCode === null) {
-      daemon.kill('SIGTERM');
-      await exited;
-    }
-    t.remove();
-  }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Real parts for the ZeroMQ tests: a small MethodTable that behaves like Supervisor's (faults,
- * INCORRECT_PARAMETERS, a slow method), a real EventBus, temp dirs and a started server.
+ * INCORRECT_PARAMETERS, a slow method), a real EventBus, temp dirs and a started server; and the real
+ * daemon with a client connected over its ZeroMQ sockets.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,9 @@ import { ProcessStates, processStateName, type ProcessState } from '../../../src
 import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { startZmqServerWith, type ZmqServer, type ZmqTuning } from '../../../daemon/servers/zmq.js';
 import type { ServerDeps } from '../../../daemon/servers/types.js';
+import { connect } from '../../../src/client/index.js';
+import type { Client } from '../../../src/client/types.js';
+import { startDaemon, type DaemonHandle } from '../../helpers/daemon.js';
 
 /** A method table with Supervisor's dispatch rules: unknown → UNKNOWN_METHOD, bad args → INCORRECT_PARAMETERS. */
 export class TestTable implements MethodTable {
@@ -231,4 +235,26 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 100
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Runs `body` against the real daemon (test/helpers/daemon.ts) with `programs` in its conf, through a
+ * client that found the ZeroMQ sockets from the unix:// URL, as supervisorctl does. Afterwards the
+ * daemon is stopped (no spawned process may be left) and its dir removed; when `body` fails, whatever
+ * is left is killed and that failure is the one reported.
+ */
+export async function withZmqDaemon(programs: string, body: (client: Client, d: DaemonHandle) => Promise<void>): Promise<void> {
+  const d = await startDaemon(programs, { timeoutMs: 20_000 });
+  let client: Client | null = null;
+  try {
+    await waitFor(() => existsSync(`${d.socketPath}.zmq`) && existsSync(`${d.socketPath}.pub.zmq`), 'the ZeroMQ sockets', 20000);
+    client = await connect(`unix://${d.socketPath}`, { timeoutMs: 20000 });
+    await body(client, d);
+  } catch (err) {
+    await client?.close();
+    d.cleanup();
+    throw err;
+  }
+  await client.close();
+  await d.stop();
 }

@@ -6,18 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { tempDir, waitFor } from './fixtures.js';
-import { connect } from '../../../src/client/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { waitFor, withZmqDaemon } from './fixtures.js';
 import type { Client } from '../../../src/client/types.js';
 import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { ExtMethods, type LogTail } from '../../../src/api/protocol.js';
 import { Faults, RpcFault } from '../../../src/api/faults.js';
-
-const supervisord = fileURLToPath(new URL('../../../../bin/supervisord.js', import.meta.url));
 
 /** 50 numbered lines a millisecond until 40000, then `done`; the program stays up afterwards. */
 const BURST = `let i=0;const t=setInterval(()=>{let s='';for(let k=0;k<50;k++)s+='n'+(++i)+'\\n';process.stdout.write(s);if(i>=40000){clearInterval(t);process.stdout.write('done\\n');setInterval(()=>{},1e6)}},1)`;
@@ -48,44 +42,12 @@ async function endsTheFile(f: Follower, file: string, what: string): Promise<voi
   }
 }
 
-async function withDaemon(programs: string, body: (client: Client, dir: string) => Promise<void>): Promise<void> {
-  const t = tempDir('zmq-tail-');
-  const sock = join(t.dir, 'supervisor.sock');
-  writeFileSync(
-    join(t.dir, 'supervisord.conf'),
-    `[supervisord]
-logfile=${t.dir}/supervisord.log
-pidfile=${t.dir}/supervisord.pid
-childlogdir=${t.dir}
-[unix_http_server]
-file=${sock}
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-${programs}`,
-  );
-  const daemon = spawn(process.execPath, [supervisord, '-n', '-c', join(t.dir, 'supervisord.conf')], { stdio: 'ignore' });
-  const exited = new Promise<number | null>((r) => daemon.on('exit', r));
-  let client: Client | null = null;
-  try {
-    await waitFor(() => existsSync(`${sock}.zmq`) && existsSync(`${sock}.pub.zmq`), 'the ZeroMQ sockets', 20000);
-    client = await connect(`unix://${sock}`, { timeoutMs: 20000 });
-    await body(client, t.dir);
-  } finally {
-    await client?.close();
-    if (daemon.exitCode === null && daemon.signalCode === null) {
-      daemon.kill('SIGTERM');
-      await exited;
-    }
-    t.remove();
-  }
-}
-
 async function logfileOf(client: Client, name: string): Promise<string> {
   return ((await client.call('supervisor.getProcessInfo', [name])) as ProcessInfo).stdout_logfile;
 }
 
 test('followers started during a burst get the last 1024 bytes, then every later byte exactly once', async () => {
-  await withDaemon(
+  await withZmqDaemon(
     `[program:burst]
 command=${process.execPath} -e "${BURST}"
 startsecs=0
@@ -117,7 +79,7 @@ autorestart=false
 });
 
 test('a quiet log: the tail is the end of the file as it is, then the new lines', async () => {
-  await withDaemon(
+  await withZmqDaemon(
     `[program:quiet]
 command=/bin/sh -c 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo "prefill line $i"; done; j=0; while true; do j=$((j+1)); echo "tick $j"; sleep 0.2; done'
 startsecs=0
@@ -149,13 +111,13 @@ stderr_logfile=NONE
 });
 
 test('maintail -f: the end of the activity log, then its new lines', async () => {
-  await withDaemon(
+  await withZmqDaemon(
     `[program:a]
 command=/bin/sleep 1000
 startsecs=0
 `,
-    async (client, dir) => {
-      const file = join(dir, 'supervisord.log');
+    async (client, d) => {
+      const file = d.logPath;
       // The daemon answers before its first pass has started the program: wait for that, or the
       // first stop is (rightly) NOT_RUNNING.
       for (const end = Date.now() + 10_000; ; ) {
