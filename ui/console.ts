@@ -2,15 +2,12 @@
  * runConsole on the real terminal: a session on process.stdin/stdout, plus the process-wide guard that
  * restores the terminal on signals and crashes.
  */
-import { writeSync } from 'node:fs';
-import type { Connector, CtlSettings } from '../src/ctl/controller.js';
-import type { EarlyStart } from './app/early-start.js';
 import { startConsole } from './app/session.js';
-import { guardTerminal } from './term/guard.js';
-import { LEAVE_CONSOLE } from './term/sequences.js';
+import type { ConsoleOptions } from './main.js';
+import { guardProcessTerminal, restoreProcessTerminal } from './term/guard.js';
 
 /** Runs the full-screen console until the user quits; resolves to the exit status. */
-export async function runConsole(opts: { settings: CtlSettings; connect: Connector; early?: EarlyStart }): Promise<number> {
+export async function runConsole(opts: ConsoleOptions): Promise<number> {
   const early = opts.early;
   let session;
   try {
@@ -28,16 +25,7 @@ export async function runConsole(opts: { settings: CtlSettings; connect: Connect
     return 2;
   }
   const s = session;
-  const unguard = guardTerminal(
-    () => {
-      s.sink.close();
-      if (process.stdin.isTTY) process.stdin.setRawMode(false);
-      // Synchronously: the process may be about to die.
-      writeSync(1, LEAVE_CONSOLE);
-    },
-    process as unknown as Parameters<typeof guardTerminal>[1],
-    (line) => writeSync(2, line + '\n'),
-  );
+  const unguard = guardProcessTerminal(() => restoreProcessTerminal(s.sink));
   early?.release();
   const code = await s.done;
   unguard();

@@ -62,12 +62,6 @@ export function cpuMs(pid: number): number | null {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
 
-/** The parent pid of a process, or null if it is gone. */
-export function ppidOf(pid: number): number | null {
-  const f = statFields(pid);
-  return f ? Number(f[1]) : null;
-}
-
 /** Whether a pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
   const f = statFields(pid);

@@ -16,6 +16,7 @@ import { startDaemon, type DaemonHandle } from '../../test/helpers/daemon.js';
 import { connect } from '../../src/client/index.js';
 import { Topics, type ProcessStatePayload } from '../../src/api/protocol.js';
 import { median, quantile } from '../lib/stats.js';
+import { CONSOLE_CONF, stateOf } from '../../test/e2e/fixtures.js';
 import { ConsolePty } from './console-pty.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -35,27 +36,6 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Programs of every scenario: a chatty one, one started and stopped by the bench, a pty shell. */
-const PROGRAMS = `
-[program:ticker]
-command=/bin/sh -c 'while :; do echo tick; sleep 0.5; done'
-stopasgroup=true
-stopwaitsecs=2
-
-[program:idle]
-command=/bin/sleep 100000
-autostart=false
-startsecs=0
-stopwaitsecs=2
-
-[program:shell]
-command=/bin/sh -i
-pty=true
-startsecs=0
-stopsignal=KILL
-environment=PS1="$ "
-`;
-
 /** A free TCP port on 127.0.0.1 (bound then released). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,7 +48,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A whole conf whose ZeroMQ sockets are on tcp loopback, and whose ctl talks to them; and that URL. */
+/**
+ * A whole conf whose ZeroMQ sockets are on tcp loopback, and whose ctl talks to them; and that URL. Its
+ * programs are the e2e tier's (ticker, idle, and the pty shell whose prompt is `e2e$ `).
+ */
 async function tcpConf(): Promise<{ conf: string; url: string }> {
   const [control, pub] = [await freePort(), await freePort()];
   const conf = `[supervisord]
@@ -88,21 +71,16 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 [supervisorctl]
 serverurl=tcp://127.0.0.1:${control}
-${PROGRAMS}`;
-  return { conf, url: `tcp://127.0.0.1:${control}` };
-}
 
-/** The STATE column of `name` on a screen. */
-function stateOn(screen: string, name: string): string | undefined {
-  const row = screen.split('\n').find((l) => l.trim().split(/\s+/)[0] === name);
-  return row?.trim().split(/\s+/)[1];
+${CONSOLE_CONF}`;
+  return { conf, url: `tcp://127.0.0.1:${control}` };
 }
 
 /** A console that has drawn its table (both `ticker` and `idle` rows, connected live). */
 async function openConsole(d: DaemonHandle, env: Record<string, string> = {}): Promise<ConsolePty> {
   const c = new ConsolePty(d.confPath, COLS, ROWS, d.dir, env);
   try {
-    await c.waitScreen((s) => stateOn(s, 'idle') === 'STOPPED' && /\blive\b/.test(s.split('\n')[0] ?? ''), 20_000, 'the live table');
+    await c.waitScreen((s) => stateOf(s, 'idle') === 'STOPPED' && /\blive\b/.test(s.split('\n')[0] ?? ''), 20_000, 'the live table');
     return c;
   } catch (e) {
     await c.close();
@@ -120,7 +98,7 @@ async function firstFrame(d: DaemonHandle, bundled: boolean, runs: number): Prom
     const c = new ConsolePty(d.confPath, COLS, ROWS, d.dir, env);
     try {
       // The first frame with the table: a program's row with its state.
-      const drawn = await c.waitScreen((s) => stateOn(s, 'ticker') !== undefined, 20_000, 'the first frame');
+      const drawn = await c.waitScreen((s) => stateOf(s, 'ticker') !== undefined, 20_000, 'the first frame');
       frame.push(drawn - c.spawnedAt);
       if (c.firstByteAt !== null) firstByte.push(c.firstByteAt - c.spawnedAt);
       const connected = await c.waitScreen((s) => /\blive\b/.test(s.split('\n')[0] ?? ''), 20_000, 'live');
@@ -161,7 +139,7 @@ async function stateChange(d: DaemonHandle, url: string, rounds: number): Promis
           ['supervisor.stopProcess', 'STOPPED'],
         ] as const) {
           seenAt.delete(target);
-          const shown = c.waitScreen((s) => stateOn(s, 'idle') === target, 10_000, `idle ${target}`);
+          const shown = c.waitScreen((s) => stateOf(s, 'idle') === target, 10_000, `idle ${target}`);
           const called = performance.now();
           await client.call(method, ['idle', false]);
           const onScreen = await shown;
@@ -193,7 +171,7 @@ async function keystrokeEcho(d: DaemonHandle, keys: number): Promise<Result[]> {
     c.write('shell\r');
     await c.waitScreen((s) => /SCREEN shell\s+live/.test(s), 10_000, 'the live screen of shell');
     c.write('\r');
-    await c.waitScreen((s) => !/NAME.*STATE/.test(s) && /^\$/m.test(s), 10_000, 'the attached shell');
+    await c.waitScreen((s) => !/NAME.*STATE/.test(s) && /^e2e\$/m.test(s), 10_000, 'the attached shell');
     const samples: number[] = [];
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     for (let i = 0; i < keys; i++) {

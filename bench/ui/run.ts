@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import ptyModule from 'node-pty';
 import { ProcessStates } from '../../src/api/states.js';
 import type { FakeProc } from '../../test/unit/ui/harness.js';
+import { median } from '../lib/stats.js';
+import { waitFor } from '../lib/wait.js';
 
 // React and Ink are measured as supervisorctl runs them (ui/main.ts sets this before they load).
 process.env.NODE_ENV ??= 'production';
@@ -33,19 +35,6 @@ interface Figure {
   goal: string;
   pass: boolean | null;
   note?: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 // ---- 1. launch to first frame -----------------------------------------------------------------
@@ -111,7 +100,7 @@ async function benchLaunch(): Promise<Figure[]> {
     let daemonErr = '';
     daemon.stderr!.on('data', (d: Buffer) => (daemonErr += d.toString()));
     daemon.once('exit', (c) => (daemonErr += ` (exited ${c})`));
-    await waitFor(() => existsSync(join(dir, 'supervisor.sock.zmq')), 10000, 'supervisord sockets').catch((e: Error) => {
+    await waitFor(() => existsSync(join(dir, 'supervisor.sock.zmq')), { timeoutMs: 10000, intervalMs: 5, what: 'supervisord sockets' }).catch((e: Error) => {
       throw new Error(`${e.message}: ${daemonErr.slice(0, 300)}`);
     });
     await new Promise((r) => setTimeout(r, 500));
@@ -176,7 +165,7 @@ async function session(procs: FakeProc[]) {
     env: {},
     hostname: 'bench',
   });
-  await waitFor(() => s.sink.framesWritten > 0 && s.app.rows().length > 0, 5000, 'first frame');
+  await waitFor(() => s.sink.framesWritten > 0 && s.app.rows().length > 0, { timeoutMs: 5000, intervalMs: 5, what: 'first frame' });
   // When each frame reached the sink (before any terminal bytes: that is what the frame cost).
   let lastFrame = 0;
   const frame = s.sink.frame.bind(s.sink);

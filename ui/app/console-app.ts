@@ -9,10 +9,10 @@ import type { Client } from '../../src/client/types.js';
 import { completeWord } from '../../src/ctl/completion.js';
 import { Controller, type Connector, type CtlSettings } from '../../src/ctl/controller.js';
 import { parseKeys, keyId, type Key } from '../term/keys.js';
-import { sanitize, stripSgr } from '../term/text.js';
+import { sanitize } from '../term/text.js';
 import { RowCache, type Row } from '../state/rows.js';
 import { OutputRows } from '../state/output-rows.js';
-import type { LogBuffer, LogEntry } from '../state/log-buffer.js';
+import { entryMatches, type LogBuffer, type LogEntry } from '../state/log-buffer.js';
 import type { Store } from '../state/store.js';
 import { SORT_KEYS, groupRowKey, namespecOf, type AppState, type Mode, type OutputPane, type Proc } from '../state/types.js';
 import type { LogManager } from '../data/logs.js';
@@ -652,7 +652,7 @@ export class ConsoleApp {
     const needle = v.search.toLowerCase();
     const start = fromBottom ? entries.length : this.logBottom(entries);
     for (let i = start + dir; i >= 0 && i < entries.length; i += dir) {
-      if (stripSgr(entries[i]!.text).toLowerCase().includes(needle)) {
+      if (entryMatches(entries[i]!, needle)) {
         v.follow = false;
         v.anchor = entries[i]!.id;
         if (i === entries.length - 1) {

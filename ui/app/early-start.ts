@@ -3,7 +3,6 @@
  * (app/first-frame.ts), and start connecting to supervisord, so that a person sees the console at once
  * and the connection is up by the time Ink draws. Nothing here loads React or Ink.
  */
-import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Client } from '../../src/client/types.js';
 import type { Connector, CtlSettings } from '../../src/ctl/controller.js';
@@ -11,8 +10,8 @@ import { hostOf } from '../data/daemon-clock.js';
 import { resolveDetachKey } from '../detach-key.js';
 import { initialState } from '../state/initial.js';
 import { FrameSink } from '../term/frame-sink.js';
-import { guardTerminal } from '../term/guard.js';
-import { ENTER_CONSOLE, LEAVE_CONSOLE } from '../term/sequences.js';
+import { guardProcessTerminal, restoreProcessTerminal } from '../term/guard.js';
+import { ENTER_CONSOLE } from '../term/sequences.js';
 import { makeTheme, wantsColour } from '../theme.js';
 import { firstFrameLines } from './first-frame.js';
 
@@ -77,13 +76,9 @@ export function startEarly(settings: CtlSettings, connect: Connector): EarlyStar
   if (!lines) return { sink: null, connect: early, release: endWarmup, abandon: dropPending };
 
   const sink = new FrameSink(out);
-  const restore = (): void => {
-    sink.close();
-    if (process.stdin.isTTY) process.stdin.setRawMode(false);
-    writeSync(1, LEAVE_CONSOLE);
-  };
+  const restore = (): void => restoreProcessTerminal(sink);
   // Until the console's own guard takes over, a signal or crash still gets the terminal back.
-  const unguard = guardTerminal(restore, process as unknown as Parameters<typeof guardTerminal>[1], (l) => writeSync(2, l + '\n'));
+  const unguard = guardProcessTerminal(restore);
   // Raw at once: keys typed while loading are not echoed over the frame; they wait for the console.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   out.write(ENTER_CONSOLE);

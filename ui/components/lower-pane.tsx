@@ -8,7 +8,7 @@ import type { LogEntry } from '../state/log-buffer.js';
 import type { PtyScreen } from '../pty/screen.js';
 import { namespecOf, type AppState } from '../state/types.js';
 import type { Theme } from '../theme.js';
-import { fit, highlight, stripSgr, truncate, wrapRows } from '../term/text.js';
+import { fit, highlight, truncate, wrapRows } from '../term/text.js';
 import { detachKeyName } from '../detach-key.js';
 import { Line, Lines } from './line.js';
 
@@ -112,9 +112,7 @@ export function LowerPane({ app, theme, height }: { app: ConsoleApp; theme: Them
     v.wrap ? 'wrap' : 'cut',
   ];
   if (v.search) {
-    const needle = v.search.toLowerCase();
-    const n = entries.reduce((k, e) => k + (stripSgr(e.text).toLowerCase().includes(needle) ? 1 : 0), 0);
-    flags.push(`/${v.search} (${n})`);
+    flags.push(`/${v.search} (${buf.matchCount(v.channel, v.search.toLowerCase())})`);
   }
   const title = ui.mode.kind === 'fg' ? `FG ${ns}  typing goes to its stdin · Esc leaves` : `LOG ${ns}`;
   return (

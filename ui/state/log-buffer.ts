@@ -3,7 +3,7 @@
  * order, plus notes ("skipped N bytes"). A line still being written (no newline yet) is shown and
  * completed in place when the rest arrives.
  */
-import { sanitize } from '../term/text.js';
+import { sanitize, stripSgr } from '../term/text.js';
 
 export type LogChannel = 'stdout' | 'stderr';
 
@@ -17,6 +17,11 @@ export interface LogEntry {
 /** Longest line kept (a runaway line without newlines must not eat the memory). */
 const MAX_LINE = 8192;
 
+/** Whether `e` contains the search `needle` (already lower-cased), colours and case aside. */
+export function entryMatches(e: LogEntry, needle: string): boolean {
+  return stripSgr(e.text).toLowerCase().includes(needle);
+}
+
 export class LogBuffer {
   private entries: LogEntry[] = [];
   private nextId = 1;
@@ -24,6 +29,12 @@ export class LogBuffer {
   private readonly open = new Map<LogChannel, { entry: LogEntry; raw: string }>();
   /** Bumped on every change. */
   version = 0;
+  /**
+   * The last one-channel view and search count, kept until the next change: the log pane asks for both
+   * on every frame, and refiltering up to 5,000 lines per frame is what a streaming log would cost.
+   */
+  private viewCache: { version: number; channel: LogChannel; entries: LogEntry[] } | null = null;
+  private countCache: { version: number; channel: LogChannel | 'both'; needle: string; count: number } | null = null;
 
   constructor(
     readonly maxLines = 5000,
@@ -79,7 +90,20 @@ export class LogBuffer {
   /** Entries of one view: one channel (plus notes) or both. */
   view(channel: LogChannel | 'both'): readonly LogEntry[] {
     if (channel === 'both') return this.entries;
-    return this.entries.filter((e) => e.ch === channel || e.ch === 'note');
+    const c = this.viewCache;
+    if (c && c.version === this.version && c.channel === channel) return c.entries;
+    const entries = this.entries.filter((e) => e.ch === channel || e.ch === 'note');
+    this.viewCache = { version: this.version, channel, entries };
+    return entries;
+  }
+
+  /** How many entries of the `channel` view match the search `needle` (already lower-cased). */
+  matchCount(channel: LogChannel | 'both', needle: string): number {
+    const c = this.countCache;
+    if (c && c.version === this.version && c.channel === channel && c.needle === needle) return c.count;
+    const count = this.view(channel).reduce((k, e) => k + (entryMatches(e, needle) ? 1 : 0), 0);
+    this.countCache = { version: this.version, channel, needle, count };
+    return count;
   }
 
   private push(ch: LogEntry['ch'], raw: string): LogEntry {

@@ -2,6 +2,9 @@
  * Whatever ends the process, the terminal comes back as it was: SIGTERM, SIGHUP (a dropped SSH
  * connection), SIGINT from kill, an uncaught exception, an unhandled rejection, or a plain exit.
  */
+import { writeSync } from 'node:fs';
+import type { FrameSink } from './frame-sink.js';
+import { LEAVE_CONSOLE } from './sequences.js';
 
 /** The process events the guard needs (process itself; a test passes a stand-in). */
 export interface GuardedProcess {
@@ -48,4 +51,19 @@ export function guardTerminal(restore: () => void, proc: GuardedProcess, report:
   return () => {
     for (const [ev, fn] of handlers) proc.removeListener(ev, fn);
   };
+}
+
+/**
+ * Gives this process's terminal back: stops `sink` painting, leaves raw mode and the console's screen.
+ * Synchronous, because it also runs while the process is dying.
+ */
+export function restoreProcessTerminal(sink: FrameSink): void {
+  sink.close();
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  writeSync(1, LEAVE_CONSOLE);
+}
+
+/** guardTerminal on this process, reporting fatal errors on stderr (synchronously: it may be dying). */
+export function guardProcessTerminal(restore: () => void): () => void {
+  return guardTerminal(restore, process as unknown as GuardedProcess, (line) => writeSync(2, line + '\n'));
 }

@@ -170,6 +170,28 @@ describe('log buffer', () => {
     assert.deepEqual(b.view('stderr').map((e) => e.text), ['err']);
   });
 
+  it('a channel view and a search count follow every change (they are kept between frames)', () => {
+    const b = new LogBuffer(100);
+    b.append('stdout', 'one needle\n');
+    b.append('stderr', 'Needle on stderr\n');
+    assert.deepEqual(b.view('stdout').map((e) => e.text), ['one needle']);
+    assert.equal(b.matchCount('stdout', 'needle'), 1);
+    assert.equal(b.matchCount('both', 'needle'), 2);
+    // A line completed in place, a new line and a note all show in the next view and count.
+    b.append('stdout', 'two ne');
+    assert.equal(b.matchCount('stdout', 'needle'), 1);
+    b.append('stdout', 'edle\n');
+    assert.deepEqual(b.view('stdout').map((e) => e.text), ['one needle', 'two needle']);
+    assert.equal(b.matchCount('stdout', 'needle'), 2);
+    b.note('needle noted');
+    assert.equal(b.view('stdout').length, 3);
+    assert.equal(b.matchCount('stdout', 'needle'), 3);
+    assert.equal(b.matchCount('stdout', 'two'), 1);
+    b.clear();
+    assert.deepEqual(b.view('stdout'), []);
+    assert.equal(b.matchCount('stdout', 'needle'), 0);
+  });
+
   it('stays bounded', () => {
     const b = new LogBuffer(10);
     for (let i = 0; i < 100; i++) b.append('stdout', `${i}\n`);
