@@ -11,7 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const conf = join(root, 'examples', 'demo.conf');
 const node = process.execPath;
 const supervisord = join(root, 'bin', 'supervisord.js');
-const supervisorctl = join(root, 'bin', 'supervisorctl.js');
+// The installed command (a shell launcher that runs bin/supervisorctl.js; see there why).
+const supervisorctl = join(root, 'bin', 'supervisorctl');
 const keep = process.argv.includes('--keep');
 
 if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -21,7 +22,7 @@ if (!process.stdin.isTTY || !process.stdout.isTTY) {
 } else {
   const up = spawnSync(node, [supervisord, '-c', conf], { stdio: 'inherit' });
   if (up.status !== 0) process.exit(up.status ?? 1);
-  const ctl = spawnSync(node, [supervisorctl, '-c', conf], { stdio: 'inherit' });
-  if (!keep) spawnSync(node, [supervisorctl, '-c', conf, 'shutdown'], { stdio: 'inherit' });
+  const ctl = spawnSync(supervisorctl, ['-c', conf], { stdio: 'inherit' });
+  if (!keep) spawnSync(supervisorctl, ['-c', conf, 'shutdown'], { stdio: 'inherit' });
   process.exit(ctl.status ?? 0);
 }

@@ -43,11 +43,16 @@ export class Commands {
     return ['sh', ['-c', `ulimit -S -n ${MIN_NOFILE} && exec "$@"`, 'sh', ...argv]];
   }
 
-  /** `supervisorctl -c conf <args>`: each talks to its own daemon over its default transport. */
+  /**
+   * `supervisorctl -c conf <args>`: each talks to its own daemon over its default transport. Both are
+   * the installed commands, as a script runs them: Python's /usr/bin/supervisorctl and our
+   * bin/supervisorctl (the shell launcher that package.json installs, which starts Node on
+   * bin/supervisorctl.js).
+   */
   ctl(impl: Impl, conf: string, args: string[]): [string, string[]] {
     return impl === 'python'
       ? [this.python.supervisorctl, ['-c', conf, ...args]]
-      : [process.execPath, [join(ROOT, 'bin/supervisorctl.js'), '-c', conf, ...args]];
+      : [join(ROOT, 'bin/supervisorctl'), ['-c', conf, ...args]];
   }
 }
 

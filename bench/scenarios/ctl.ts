@@ -70,12 +70,21 @@ async function stopStart(d: Daemon, ctx: Ctx): Promise<number> {
 }
 
 /**
- * The interpreter alone (`node -e 0`, `python3 -c pass` with supervisorctl's own python): the floor
- * under every one-shot command, to read the status figures against.
+ * How each supervisorctl starts its interpreter, doing nothing: `python3 -c pass` with supervisorctl's
+ * own python; for ours `node -e 0` started as bin/supervisorctl starts Node (from sh, without
+ * NODE_EXTRA_CA_CERTS). The floor under every one-shot command, to read the status figures against.
+ * 'node-env' is plain `node -e 0` in this environment, NODE_EXTRA_CA_CERTS and all: what every Node
+ * start here pays without the launcher.
  */
-async function interpreter(ctx: Ctx, impl: Impl): Promise<number> {
-  const [cmd, args] = impl === 'python' ? [ctx.cmds.python.interpreter, ['-c', 'pass']] : [process.execPath, ['-e', '0']];
-  const t = await runTimed(cmd, args, { tag: subTag(`floor.${impl}`), cwd: ROOT, timeoutMs: 30_000 });
+type Floor = Impl | 'node-env';
+async function interpreter(ctx: Ctx, which: Floor): Promise<number> {
+  const [cmd, args]: [string, string[]] =
+    which === 'python'
+      ? [ctx.cmds.python.interpreter, ['-c', 'pass']]
+      : which === 'ours'
+        ? ['sh', ['-c', 'unset NODE_EXTRA_CA_CERTS; exec "$0" -e 0', process.execPath]]
+        : [process.execPath, ['-e', '0']];
+  const t = await runTimed(cmd, args, { tag: subTag(`floor.${which}`), cwd: ROOT, timeoutMs: 30_000 });
   if (t.code !== 0) throw new Error(`${cmd} ${args.join(' ')} (exit ${t.code}): ${firstLine(t)}`);
   return t.ms;
 }
@@ -138,6 +147,10 @@ function figure(lane: Lane, xs: number[], n: number): Value {
   return { missing: lane.error ?? 'not measured' };
 }
 
+/** Whether this environment sets NODE_EXTRA_CA_CERTS, which Node 20 parses at every start. */
+const CA_CERTS_SET = process.env['NODE_EXTRA_CA_CERTS'] !== undefined;
+const nodeEnvFloor: number[] = [];
+
 async function interleave(ctx: Ctx, lanes: Lane[]): Promise<void> {
   for (let i = 0; i < WARMUP + RUNS; i++) for (const l of lanes) await sample(l, i < WARMUP ? null : l.status, (d) => status(d, ctx));
   for (let i = 0; i < RUNS; i++) for (const l of lanes) await sample(l, l.pid, (d) => pid(d, ctx));
@@ -147,6 +160,7 @@ async function interleave(ctx: Ctx, lanes: Lane[]): Promise<void> {
       if (!ctx.impls.has(l.impl)) continue;
       l.floor.push(await interpreter(ctx, l.impl));
     }
+    if (CA_CERTS_SET && ctx.impls.has('ours')) nodeEnvFloor.push(await interpreter(ctx, 'node-env'));
   }
   for (const l of lanes) {
     if (l.status.length === RUNS) {
@@ -172,6 +186,20 @@ export async function runCtl(ctx: Ctx): Promise<Row[]> {
     makeRow(`4. ctl stop all + start all, median of ${ROUND_TRIPS}`, 'ms', figure(ours, ours.trips, ROUND_TRIPS), figure(py, py.trips, ROUND_TRIPS), {
       kind: 'none',
     }),
-    makeRow(`4. interpreter start alone (node -e 0 / python3 -c pass), median of ${RUNS}`, 'ms', floor(ours), floor(py), { kind: 'none' }),
+    makeRow(`4. interpreter start alone (node -e 0 / python3 -c pass), median of ${RUNS}`, 'ms', floor(ours), floor(py), { kind: 'none' }, [
+      'node started as bin/supervisorctl starts it: from sh, without NODE_EXTRA_CA_CERTS',
+    ]),
+    ...(CA_CERTS_SET
+      ? [
+          makeRow(
+            `4. plain node -e 0 here, NODE_EXTRA_CA_CERTS set, median of ${RUNS}`,
+            'ms',
+            nodeEnvFloor.length === RUNS ? median(nodeEnvFloor) : { missing: 'not measured' },
+            { missing: '' },
+            { kind: 'none' },
+            [`NODE_EXTRA_CA_CERTS=${process.env['NODE_EXTRA_CA_CERTS']}: Node 20 parses it at every start; bin/supervisorctl starts Node without it`],
+          ),
+        ]
+      : []),
   ];
 }

@@ -12,7 +12,9 @@ import { Tmux, haveTmux } from '../helpers/tmux.js';
 
 const run = promisify(execFile);
 
-/** The repository's bin/supervisorctl.js (this file runs from dist/test/e2e). */
+/** The installed command, bin/supervisorctl (the shell launcher; this file runs from dist/test/e2e). */
+export const SUPERVISORCTL_CMD = fileURLToPath(new URL('../../../bin/supervisorctl', import.meta.url));
+/** The script the launcher runs Node on: what the console process's command line names. */
 export const SUPERVISORCTL_BIN = fileURLToPath(new URL('../../../bin/supervisorctl.js', import.meta.url));
 
 /** The compiled console; without it supervisorctl would open the classic shell instead. */
@@ -27,7 +29,7 @@ export function skipReason(): string | false {
 /** Runs a one-shot `supervisorctl -c <conf> <args…>`; resolves with its status and output. */
 export async function ctl(d: DaemonHandle, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [SUPERVISORCTL_BIN, '-c', d.confPath, ...args], {
+    const { stdout, stderr } = await run(SUPERVISORCTL_CMD, ['-c', d.confPath, ...args], {
       cwd: d.dir,
       encoding: 'utf8',
       timeout: 30_000,
@@ -59,7 +61,7 @@ export interface ConsoleOptions {
  */
 export function openConsole(d: DaemonHandle, opts: ConsoleOptions = {}): Promise<Tmux> {
   if (!existsSync(CONSOLE_MODULE)) throw new Error(`the console is not built: ${CONSOLE_MODULE} is missing (run npm run build)`);
-  return Tmux.start([process.execPath, SUPERVISORCTL_BIN, '-c', d.confPath], {
+  return Tmux.start([SUPERVISORCTL_CMD, '-c', d.confPath], {
     cols: opts.cols ?? 120,
     rows: opts.rows ?? 40,
     cwd: d.dir,
@@ -67,7 +69,7 @@ export function openConsole(d: DaemonHandle, opts: ConsoleOptions = {}): Promise
   });
 }
 
-/** The pid of the console process inside the pane (a descendant running bin/supervisorctl.js). */
+/** The pid of the console process inside the pane (the Node the launcher execs: bin/supervisorctl.js). */
 export async function consolePid(t: Tmux): Promise<number> {
   const pane = await t.panePid();
   return waitUntil(

@@ -2,7 +2,7 @@
  * A private tmux server running one command in a session of a given size, for end-to-end tests of
  * the full-screen console and for the screenshot script.
  *
- *   const t = await Tmux.start(['node', 'bin/supervisorctl.js', '-c', conf], { cols: 120, rows: 40 });
+ *   const t = await Tmux.start(['bin/supervisorctl', '-c', conf], { cols: 120, rows: 40 });
  *   try {
  *     await t.waitFor(/RUNNING/);
  *     await t.send('j');

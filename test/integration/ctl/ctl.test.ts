@@ -13,7 +13,8 @@ import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { startDaemon, waitUntil } from '../../helpers/daemon.js';
 import type { DaemonHandle } from '../../helpers/daemon.js';
 
-const BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
+// The installed command (the shell launcher, which runs bin/supervisorctl.js), as scripts run it.
+const BIN = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
 const PYTHON_CTL = '/usr/bin/supervisorctl';
 
 const CONF = `[program:sleeper]
@@ -55,8 +56,7 @@ let d: DaemonHandle;
 /** Runs a supervisorctl (ours unless `bin` says otherwise) on the daemon's config. */
 function ctl(args: string[], opts: { input?: string; bin?: string; onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const cmd = opts.bin ? [opts.bin] : [process.execPath, BIN];
-    const p = spawn(cmd[0]!, [...cmd.slice(1), '-c', d.confPath, ...args], { cwd: d.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(opts.bin ?? BIN, ['-c', d.confPath, ...args], { cwd: d.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (c: Buffer) => {
@@ -172,7 +172,7 @@ test('tail, maintail, clear', async () => {
 test('fg: typed lines reach the program, its output comes back, end of input leaves', async () => {
   let sent = false;
   const r = await new Promise<Run>((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, '-c', d.confPath, 'fg', 'cat'], { cwd: d.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(BIN, ['-c', d.confPath, 'fg', 'cat'], { cwd: d.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (c: Buffer) => {

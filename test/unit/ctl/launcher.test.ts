@@ -1,0 +1,121 @@
+/**
+ * bin/supervisorctl, the shell launcher that package.json installs: it finds the package from the name
+ * it was run by (a path, a symbolic link in a bin directory, a name found on PATH), starts Node on
+ * bin/supervisorctl.js without NODE_EXTRA_CA_CERTS, and supervisorctl.js puts that variable and the
+ * name back before anything reads them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
+const ROOT = dirname(dirname(LAUNCHER));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: opts.cwd ?? tmpdir(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    p.on('error', reject);
+    p.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ctl-launcher-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The environment without the variables under test (this machine may set NODE_EXTRA_CA_CERTS). */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  for (const k of ['NODE_EXTRA_CA_CERTS', 'SUPERVISORCTL_ARGV0', 'SUPERVISORCTL_NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']) {
+    if (!(k in extra)) delete env[k];
+  }
+  return env;
+}
+
+test('the launcher runs supervisorctl.js: the same usage, named as it was run (sys.argv[0])', async (t) => {
+  const viaNode = await run(process.execPath, [SCRIPT, '-h'], { env: cleanEnv() });
+  assert.equal(viaNode.code, 0);
+  const absolute = await run(LAUNCHER, ['-h'], { env: cleanEnv() });
+  assert.deepEqual(absolute, { ...viaNode, stdout: viaNode.stdout.replaceAll(SCRIPT, LAUNCHER) });
+  assert.ok(absolute.stdout.includes(`\nUsage: ${LAUNCHER} [options] [action [arguments]]\n`), absolute.stdout.slice(0, 200));
+
+  // A relative path is printed as typed, as Python prints sys.argv[0].
+  const rel = `./${relative(ROOT, LAUNCHER)}`;
+  const typed = await run(rel, ['-x'], { cwd: ROOT, env: cleanEnv() });
+  assert.deepEqual(typed, { code: 2, stdout: '', stderr: `Error: option -x not recognized\nFor help, use ${rel} -h\n` });
+
+  // npm installs the command as a symbolic link in a bin directory; found on PATH, it is named by
+  // the link's full path, and the link leads to the package.
+  const dir = tempDir(t);
+  const link = join(dir, 'supervisorctl');
+  symlinkSync(LAUNCHER, link);
+  const onPath = await run('supervisorctl', ['-x'], { env: cleanEnv({ PATH: `${dir}:${process.env.PATH}` }) });
+  assert.deepEqual(onPath, { code: 2, stdout: '', stderr: `Error: option -x not recognized\nFor help, use ${link} -h\n` });
+  // A link to a link (a bin directory that is itself linked) works too.
+  const link2 = join(dir, 'ctl2');
+  symlinkSync(link, link2);
+  const twice = await run(link2, ['-x'], { env: cleanEnv() });
+  assert.equal(twice.stderr, `Error: option -x not recognized\nFor help, use ${link2} -h\n`);
+});
+
+test('Node starts without NODE_EXTRA_CA_CERTS: a missing CA file is no warning, only plain node warns', async (t) => {
+  const missing = join(tempDir(t), 'no-such-ca.pem');
+  const env = cleanEnv({ NODE_EXTRA_CA_CERTS: missing });
+  // The probe: Node 20 reads the file at start and warns when it cannot (so this test sees the read).
+  const plain = await run(process.execPath, [SCRIPT, '-h'], { env });
+  assert.equal(plain.code, 0);
+  assert.match(plain.stderr, /Ignoring extra certs from/);
+  const launched = await run(LAUNCHER, ['-h'], { env });
+  assert.deepEqual([launched.code, launched.stderr], [0, '']);
+});
+
+test('supervisorctl gets NODE_EXTRA_CA_CERTS back unchanged, and none of the launcher variables', async (t) => {
+  const dir = tempDir(t);
+  // Preloaded by Node (NODE_OPTIONS), so it runs before supervisorctl.js; its exit hook runs after the
+  // command, and writes what the process's environment held then.
+  const out = join(dir, 'env.json');
+  const probe = join(dir, 'probe.mjs');
+  writeFileSync(
+    probe,
+    `import { writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const e = process.env;
+  const pick = (k) => (k in e ? e[k] : null);
+  writeFileSync(${JSON.stringify(out)}, JSON.stringify({
+    extra: pick('NODE_EXTRA_CA_CERTS'), argv0: pick('SUPERVISORCTL_ARGV0'), saved: pick('SUPERVISORCTL_NODE_EXTRA_CA_CERTS'), argv1: process.argv[1],
+  }));
+});
+`,
+  );
+  const ca = join(dir, 'ca dir', "it's.pem");
+  const cases: [string, string | undefined][] = [
+    ['set', ca],
+    ['set to empty', ''],
+    ['not set', undefined],
+  ];
+  for (const [what, value] of cases) {
+    const env = cleanEnv({ NODE_OPTIONS: `--import=${probe}`, ...(value !== undefined && { NODE_EXTRA_CA_CERTS: value }) });
+    const r = await run(LAUNCHER, ['-h'], { env });
+    assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+    const seen = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string | null>;
+    assert.deepEqual(seen, { extra: value ?? null, argv0: null, saved: null, argv1: LAUNCHER }, what);
+    rmSync(out);
+  }
+});
