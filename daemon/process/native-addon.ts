@@ -22,11 +22,17 @@ export interface NativeSpawnOptions {
   stdio: [number, number, number];
   /** setsid() in the child (default true): its own session and process group. */
   setsid?: boolean;
+  /**
+   * user=: the child sets the supplementary groups of uid's user (primary gid first), then gid, then
+   * uid, before its chdir, as Supervisor's child does. gid is required with uid.
+   */
+  uid?: number;
+  gid?: number;
 }
 
 /**
  * An error thrown by spawn: `code` is the errno name (ENOENT, EACCES…), `step` the call that failed
- * (clone, setsid, chdir, dup2, exec, pidfd_open, uv_poll).
+ * (clone, getpwuid, setsid, setgroups, setgid, setuid, chdir, dup2, exec, pidfd_open, uv_poll).
  */
 export interface NativeSpawnError extends Error {
   code: string;
@@ -48,8 +54,6 @@ export interface Addon {
   pipe(): [number, number];
   /** F_SETPIPE_SZ: returns the new capacity (rounded up by the kernel) or throws (EPERM over the limits). */
   setPipeSize(fd: number, bytes: number): number;
-  /** F_GETPIPE_SZ: the pipe's capacity in bytes. */
-  getPipeSize(fd: number): number;
   /** true, or the errno name with which probing pidfd_open failed. */
   readonly pidfd: true | string;
 }

@@ -1,7 +1,8 @@
 /**
- * Switching a child to the program's user= with its supplementary groups, the one way every spawner
- * does it: util-linux setpriv execs the program after setting uid, gid and the user's own groups (Node's
- * and node-pty's uid/gid options would drop the groups or keep the daemon's).
+ * Switching a child to the program's user= with its supplementary groups where the daemon cannot run
+ * code between fork and exec (the pty spawner and the child_process fallback; the native spawner's
+ * child switches itself): util-linux setpriv execs the program after setting uid, gid and the user's
+ * own groups (Node's and node-pty's uid/gid options would drop the groups or keep the daemon's).
  */
 import { existsSync } from 'node:fs';
 import type { Credentials } from './spawner.js';

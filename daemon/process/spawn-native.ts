@@ -2,9 +2,10 @@
  * The native pipe spawner, the default when native/ is built: real pipes (pipe2) instead of Node's
  * socketpairs, and a clone(CLONE_VM|CLONE_VFORK) + execve that does not fork the whole Node process
  * (child_process costs milliseconds per child for that). The child gets one pipe for fds 1 and 2
- * with redirect_stderr, as Supervisor does. Umask, directory and session are set in the child;
- * user= goes through setpriv as in PipeSpawner. Output, stdin and the exit are handled by the same
- * PipeChild as the child_process spawner's.
+ * with redirect_stderr, as Supervisor does. Session, user=, umask and directory are set in the
+ * child, in Supervisor's order (the user's groups, gid and uid before the chdir), and argv[0] stays
+ * the command word as written. Output, stdin and the exit are handled by the same PipeChild as the
+ * child_process spawner's.
  */
 import { closeSync, existsSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -12,14 +13,14 @@ import type { OutputChannel } from '../logs/types.js';
 import type { Addon, NativeSpawnError } from './native-addon.js';
 import { signame } from './signals.js';
 import { PipeChild, PipeSpawner, type PipeOutput } from './spawn-pipe.js';
-import { hasSetpriv, SETPRIV, setprivArgs } from './setpriv.js';
+import { SETPRIV } from './setpriv.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
 
 /** Tuning of the native spawner (defaults suit the daemon). */
 export interface NativeSpawnerOptions {
   /** After the child exited, how long to wait for its pipes' EOF before reporting the exit. */
   eofWaitMs?: number;
-  /** Path of setpriv for user=; when it does not exist, such spawns go to the fallback spawner. */
+  /** Path of setpriv, for user= in the fallback spawner (the native child switches users itself). */
   setpriv?: string;
   /**
    * Grow an output pipe to this many bytes once a read comes back full (a burst), so the child can
@@ -28,7 +29,7 @@ export interface NativeSpawnerOptions {
    * pipe-user-pages limits (a refused grow is ignored).
    */
   burstPipeBytes?: number;
-  /** For what the native path cannot do (user= without setpriv, no pidfd at spawn time). */
+  /** For what the native path cannot do (no pidfd at spawn time). */
   fallback?: Spawner;
 }
 
@@ -38,7 +39,6 @@ const DEFAULT_PIPE_BYTES = 65536;
 /** Spawns children through the native addon, with real pipes. */
 export class NativeSpawner implements Spawner {
   private readonly eofWaitMs: number;
-  private readonly setpriv: string;
   private readonly burstPipeBytes: number;
   private readonly fallback: Spawner;
   /** Set when pidfd_open turned out to be refused at spawn time: every later spawn falls back. */
@@ -49,22 +49,15 @@ export class NativeSpawner implements Spawner {
     opts: NativeSpawnerOptions = {},
   ) {
     this.eofWaitMs = opts.eofWaitMs ?? 300;
-    this.setpriv = opts.setpriv ?? SETPRIV;
     this.burstPipeBytes = opts.burstPipeBytes ?? 1024 * 1024;
-    this.fallback = opts.fallback ?? new PipeSpawner({ eofWaitMs: this.eofWaitMs, setpriv: this.setpriv });
+    this.fallback = opts.fallback ?? new PipeSpawner({ eofWaitMs: this.eofWaitMs, setpriv: opts.setpriv ?? SETPRIV });
   }
 
   /** Start the child of `plan`; throws SpawnError with Supervisor's text when it cannot run. */
   spawn(plan: SpawnPlan, io: ChildIO): ChildHandle {
     if (this.pidfdRefused) return this.fallback.spawn(plan, io);
-    let file = plan.filename;
-    let argv = plan.argv;
-    if (plan.credentials) {
-      // Without setpriv only child_process can switch users (and then without supplementary groups).
-      if (!hasSetpriv(this.setpriv)) return this.fallback.spawn(plan, io);
-      argv = [this.setpriv, ...setprivArgs(plan.credentials, file, plan.argv.slice(1))];
-      file = this.setpriv;
-    }
+    const file = plan.filename;
+    const argv = plan.argv;
     const envp = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
 
     // Ours stay open in the daemon; theirs are the child's 0, 1, 2 and are closed here after the spawn.
@@ -105,7 +98,7 @@ export class NativeSpawner implements Spawner {
     let pid: number;
     try {
       ({ pid } = this.addon.spawn(
-        { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, setsid: true },
+        { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, setsid: true, ...plan.credentials },
         // Runs from the event loop, so always after `handle` is set below.
         (code, sig, core) => handle?.exited(code, sig === null ? null : signame(sig), core),
       ));
@@ -164,6 +157,12 @@ function spawnErrorText(plan: SpawnPlan, e: NativeSpawnError): string {
   const code = e.code ?? String(e);
   if (e.step === 'exec') return `couldn't exec ${plan.argv[0]}: ${code}`;
   if (e.step === 'chdir') return `couldn't chdir to ${plan.cwd}: ${code}`;
+  // Supervisor's drop_privileges texts, after `couldn't setuid to <uid>: `.
+  const uid = plan.credentials?.uid;
+  if (e.step === 'getpwuid') return `couldn't setuid to ${uid}: Can't find uid ${uid}`;
+  if (e.step === 'setgroups') return `couldn't setuid to ${uid}: Could not set groups of effective user`;
+  if (e.step === 'setgid') return `couldn't setuid to ${uid}: Could not set group id of effective user`;
+  if (e.step === 'setuid') return `couldn't setuid to ${uid}: ${code}`;
   if (e.step === 'clone' && code === 'EAGAIN') return `Too many processes in process table to spawn '${plan.name}'`;
   // Any other step (setsid, dup2, close_range, pidfd, uv_poll) counts as a fork failure.
   return `unknown error during fork for '${plan.name}': ${code}`;

@@ -5,7 +5,6 @@
  *                                         whole Node process; exec errors come back as exceptions
  *   pipe()              -> [readFd, writeFd]  pipe2(O_CLOEXEC)
  *   setPipeSize(fd, n)  -> new size           fcntl(F_SETPIPE_SZ)
- *   getPipeSize(fd)     -> size               fcntl(F_GETPIPE_SZ)
  *   pidfd               true, or the errno name of the failed probe (then the JS side falls back)
  *
  * The fd table: a plain clone copies the daemon's whole descriptor table into the child (thousands
@@ -30,7 +29,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -64,8 +65,8 @@
 /* ---- the child ----------------------------------------------------------------------------- */
 
 /* Which step of the child failed, reported as `.step` of the thrown error. */
-enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC, STEP_UNSHARE };
-static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec", "close_range"};
+enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC, STEP_UNSHARE, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID };
+static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec", "close_range", "setgroups", "setgid", "setuid"};
 
 /*
  * Everything the child needs, prepared by the parent. The child shares this memory (CLONE_VM) and
@@ -78,6 +79,12 @@ typedef struct {
   const char *cwd; /* NULL: keep the daemon's directory */
   int umask;       /* -1: keep the daemon's umask */
   int setsid;
+  /* user=: switch to uid/gid with these supplementary groups (looked up by the parent). */
+  int set_ids;
+  uid_t uid;
+  gid_t gid;
+  size_t ngroups;
+  gid_t *groups;
   int fds[3];
   int max_fd;
   /* > 0: the child shares the daemon's fd table and must first unshare it, keeping fds below this. */
@@ -118,6 +125,17 @@ static int child_main(void *arg) {
     sigaction(sig, &r->dfl, NULL); /* glibc's internal signals answer EINVAL: harmless */
   }
   if (r->setsid && setsid() < 0) child_fail(r, STEP_SETSID);
+  /*
+   * user=, in Supervisor's order (groups, gid, uid) and before chdir, so the directory is entered as
+   * the user. Raw system calls: glibc's setuid()/setgid() would broadcast the change to every thread
+   * of the process they think they are in, which here would be the daemon's (shared memory); the
+   * raw calls change this task's credentials only.
+   */
+  if (r->set_ids) {
+    if (syscall(SYS_setgroups, r->ngroups, r->groups) < 0) child_fail(r, STEP_SETGROUPS);
+    if (syscall(SYS_setgid, r->gid) < 0) child_fail(r, STEP_SETGID);
+    if (syscall(SYS_setuid, r->uid) < 0) child_fail(r, STEP_SETUID);
+  }
   if (r->umask >= 0) umask((mode_t)r->umask);
   if (r->cwd && chdir(r->cwd) < 0) child_fail(r, STEP_CHDIR);
 
@@ -449,9 +467,59 @@ static void restore_signals(const sigset_t *old) {
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, (size_t)KERNEL_SIGSET_SIZE);
 }
 
+/*
+ * The supplementary groups of uid's user, primary gid first, as Supervisor's drop_privileges sets
+ * them (the user's passwd name looked up, then every group listing it: getgrouplist). Fills
+ * req->groups (malloc'd) and req->ngroups; returns 0, or an errno (ENOENT: no such user).
+ */
+static int lookup_groups(child_req *req) {
+  struct passwd pw, *found = NULL;
+  size_t buflen = 16384;
+  char *buf = NULL;
+  int rc, n = 32;
+  for (;;) {
+    char *more = realloc(buf, buflen);
+    if (!more) {
+      free(buf);
+      return ENOMEM;
+    }
+    buf = more;
+    rc = getpwuid_r(req->uid, &pw, buf, buflen, &found);
+    if (rc != ERANGE || buflen >= (1 << 20)) break;
+    buflen *= 2;
+  }
+  if (rc != 0 || !found) {
+    free(buf);
+    return rc != 0 ? rc : ENOENT;
+  }
+  for (;;) {
+    gid_t *more = realloc(req->groups, (size_t)n * sizeof(gid_t));
+    int want = n;
+    if (!more) {
+      free(buf);
+      return ENOMEM;
+    }
+    req->groups = more;
+    if (getgrouplist(pw.pw_name, req->gid, req->groups, &want) >= 0) {
+      req->ngroups = (size_t)want;
+      break;
+    }
+    /* Too small: want holds the count needed (grow anyway, should a source change meanwhile). */
+    n = want > n ? want : n * 2;
+    if (n > 65536) {
+      free(buf);
+      return E2BIG;
+    }
+  }
+  free(buf);
+  return 0;
+}
+
 /**
- * spawn({file, argv, envp, cwd?, umask?, stdio: [in, out, err], setsid?}, onExit) -> {pid, pidfd}
- * Throws Error with .code (errno name) and .step (clone, setsid, chdir, dup2, exec, pidfd_open).
+ * spawn({file, argv, envp, cwd?, umask?, stdio: [in, out, err], setsid?, uid?, gid?}, onExit)
+ *   -> {pid, pidfd}
+ * Throws Error with .code (errno name) and .step (clone, setsid, getpwuid, setgroups, setgid, setuid,
+ * chdir, dup2, exec, pidfd_open).
  */
 static napi_value js_spawn(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -506,6 +574,20 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     if (napi_get_value_bool(env, v, &b) != napi_ok) return throw_type(env, "setsid must be a boolean");
     req.setsid = b;
   }
+  v = get_prop(env, argv[0], "uid", &present);
+  if (!v) return NULL;
+  if (present) {
+    uint32_t id;
+    napi_value g;
+    bool have_gid;
+    if (napi_get_value_uint32(env, v, &id) != napi_ok) return throw_type(env, "uid must be a number");
+    req.uid = (uid_t)id;
+    g = get_prop(env, argv[0], "gid", &have_gid);
+    if (!g) return NULL;
+    if (!have_gid || napi_get_value_uint32(env, g, &id) != napi_ok) return throw_type(env, "uid needs a numeric gid");
+    req.gid = (gid_t)id;
+    req.set_ids = 1;
+  }
 
   v = get_prop(env, argv[0], "file", &present);
   if (!v || !(req.file = dup_string(env, v, "file"))) goto out;
@@ -516,6 +598,13 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   v = get_prop(env, argv[0], "cwd", &present);
   if (!v) goto out;
   if (present && !(req.cwd = dup_string(env, v, "cwd"))) goto out;
+  if (req.set_ids) {
+    int e = lookup_groups(&req);
+    if (e != 0) {
+      throw_errno(env, e, "getpwuid", req.file);
+      goto out;
+    }
+  }
 
   req.dfl.sa_handler = SIG_DFL;
   sigemptyset(&req.dfl.sa_mask);
@@ -606,6 +695,7 @@ out:
   free((char *)req.cwd);
   free_vector(req.argv);
   free_vector(req.envp);
+  free(req.groups);
   return ret;
 }
 
@@ -626,28 +716,19 @@ static napi_value js_pipe(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* fcntl(fd, cmd[, arg]) on int arguments taken from JS; returns the result or throws. */
-static napi_value pipe_size_call(napi_env env, napi_callback_info info, int cmd, size_t want) {
+/* setPipeSize(fd, bytes): fcntl(F_SETPIPE_SZ); returns the new capacity or throws. */
+static napi_value js_set_pipe_size(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], out;
-  int32_t fd, bytes = 0;
+  int32_t fd, bytes;
   int r;
   NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < want || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
-      (want > 1 && napi_get_value_int32(env, argv[1], &bytes) != napi_ok))
-    return throw_type(env, want > 1 ? "setPipeSize(fd, bytes) takes two numbers" : "getPipeSize(fd) takes a number");
-  r = want > 1 ? fcntl(fd, cmd, bytes) : fcntl(fd, cmd);
-  if (r < 0) return throw_errno(env, errno, "fcntl", want > 1 ? "F_SETPIPE_SZ" : "F_GETPIPE_SZ");
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &bytes) != napi_ok)
+    return throw_type(env, "setPipeSize(fd, bytes) takes two numbers");
+  r = fcntl(fd, F_SETPIPE_SZ, bytes);
+  if (r < 0) return throw_errno(env, errno, "fcntl", "F_SETPIPE_SZ");
   NAPI_OK(napi_create_int32(env, r, &out));
   return out;
-}
-
-static napi_value js_set_pipe_size(napi_env env, napi_callback_info info) {
-  return pipe_size_call(env, info, F_SETPIPE_SZ, 2);
-}
-
-static napi_value js_get_pipe_size(napi_env env, napi_callback_info info) {
-  return pipe_size_call(env, info, F_GETPIPE_SZ, 1);
 }
 
 /* ---- module -------------------------------------------------------------------------------- */
@@ -658,7 +739,7 @@ static napi_value init(napi_env env, napi_value exports) {
   static const struct {
     const char *name;
     napi_callback cb;
-  } fns[] = {{"spawn", js_spawn}, {"pipe", js_pipe}, {"setPipeSize", js_set_pipe_size}, {"getPipeSize", js_get_pipe_size}};
+  } fns[] = {{"spawn", js_spawn}, {"pipe", js_pipe}, {"setPipeSize", js_set_pipe_size}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     NAPI_OK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn));
     NAPI_OK(napi_set_named_property(env, exports, fns[i].name, fn));

@@ -323,19 +323,67 @@ addon.spawn({ file: '/bin/sh', argv: ['sh', '-c', 'sleep 0.2; exit 4'], envp: []
     assert.equal(await cpExit, 5);
   });
 
-  test('user= goes through setpriv; without setpriv the child_process spawner takes over', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
-    const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
-    const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
-    const argv = ['sh', '-c', 'id -u; readlink /proc/self/fd/1'];
-    const withSetpriv = run(plan({ filename: '/bin/sh', argv, credentials: { uid, gid } }));
-    assert.deepEqual(await withSetpriv.exit, { code: 0, signal: null });
-    assert.match(withSetpriv.text(), new RegExp(`^${uid}\npipe:`));
-    const fallback = run(plan({ filename: '/bin/sh', argv, credentials: { uid, gid } }), {
+  const asRoot = { skip: process.getuid?.() !== 0 && 'needs root' };
+  const nobody = (): { uid: number; gid: number } => ({
+    uid: Number(execFileSync('id', ['-u', 'nobody']).toString()),
+    gid: Number(execFileSync('id', ['-g', 'nobody']).toString()),
+  });
+
+  test('user= is switched in the child: no setpriv, argv[0] as written, the same pipes', asRoot, async () => {
+    const { uid, gid } = nobody();
+    const groups = execFileSync('id', ['-G', 'nobody']).toString().trim();
+    // argv[0] is the command word as Supervisor passes it ("sh", not the resolved /bin/sh).
+    const argv = ['sh', '-c', 'id -u; id -g; id -G; tr "\\0" " " < /proc/$$/cmdline; echo; readlink /proc/self/fd/1'];
+    const r = run(plan({ filename: '/bin/sh', argv, credentials: { uid, gid } }), {
       spawner: new NativeSpawner(addon!, { setpriv: join(dir, 'no-setpriv') }),
     });
-    assert.deepEqual(await fallback.exit, { code: 0, signal: null });
-    // child_process gives the child a socketpair where the native spawner gives a pipe.
-    assert.match(fallback.text(), new RegExp(`^${uid}\nsocket:`));
+    assert.deepEqual(await r.exit, { code: 0, signal: null });
+    const lines = r.text().split('\n');
+    assert.deepEqual(lines.slice(0, 4), [String(uid), String(gid), groups, `${argv.join(' ')} `]);
+    assert.match(lines[4]!, /^pipe:/);
+  });
+
+  // A user that some group lists as a member, so that the supplementary groups are more than the primary.
+  const member = execFileSync('getent', ['group'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(':')[3]?.split(',')[0])
+    .find((u) => u && u !== 'root');
+  test('user=: the supplementary groups of a user listed in /etc/group', { skip: asRoot.skip || (!member && 'no group lists a member here') }, async () => {
+    const id = (flag: string) => execFileSync('id', [flag, member!], { encoding: 'utf8' }).trim();
+    const r = run(plan({ filename: '/bin/sh', argv: ['sh', '-c', 'id -G'], credentials: { uid: Number(id('-u')), gid: Number(id('-g')) } }));
+    assert.deepEqual(await r.exit, { code: 0, signal: null });
+    assert.equal(r.text().trim(), id('-G'));
+    assert.ok(id('-G').includes(' '), `${member} has more than one group`);
+  });
+
+  test('user=: the directory is entered as the user, as in Supervisor (a directory only root may enter fails)', asRoot, () => {
+    const { uid, gid } = nobody();
+    const locked = join(dir, 'root-only');
+    execFileSync('mkdir', ['-m', '0700', locked]);
+    assert.throws(
+      () => run(plan({ filename: '/bin/true', argv: ['true'], cwd: locked, credentials: { uid, gid } })),
+      (e: unknown) => e instanceof SpawnError && e.message === `couldn't chdir to ${locked}: EACCES`,
+    );
+    // As root the same directory works.
+    assert.doesNotThrow(() => run(plan({ filename: '/bin/true', argv: ['true'], cwd: locked })));
+  });
+
+  test("user=: a uid without a passwd entry is Supervisor's `Can't find uid`", asRoot, () => {
+    // The config checks the user when it is read; the entry can still be gone by the time of a spawn.
+    const known = (id: number): boolean => {
+      try {
+        execFileSync('getent', ['passwd', String(id)], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false; // getent exits 2 for an unknown key
+      }
+    };
+    let uid = 54321;
+    while (known(uid)) uid++;
+    assert.throws(
+      () => run(plan({ filename: '/bin/true', argv: ['true'], credentials: { uid, gid: uid } })),
+      (e: unknown) => e instanceof SpawnError && e.message === `couldn't setuid to ${uid}: Can't find uid ${uid}`,
+    );
   });
 });
 
