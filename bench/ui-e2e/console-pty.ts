@@ -10,8 +10,8 @@ import xtermHeadless from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
 import * as nodePty from 'node-pty';
 
-/** The repository's bin/supervisorctl.js (this file runs from dist/bench/ui-e2e). */
-export const SUPERVISORCTL_BIN = fileURLToPath(new URL('../../../bin/supervisorctl.js', import.meta.url));
+/** The installed command, bin/supervisorctl (the sh launcher of bin/supervisorctl.js; this file runs from dist/bench/ui-e2e). */
+export const SUPERVISORCTL_BIN = fileURLToPath(new URL('../../../bin/supervisorctl', import.meta.url));
 
 /** A screen condition, checked after every chunk. */
 export type ScreenTest = (screen: string) => boolean;
@@ -46,7 +46,7 @@ export class ConsolePty {
     Object.assign(env, extraEnv);
     this.term = new xtermHeadless.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.spawnedAt = performance.now();
-    this.proc = nodePty.spawn(process.execPath, [SUPERVISORCTL_BIN, '-c', confPath], { name: 'xterm-256color', cols, rows, cwd, env });
+    this.proc = nodePty.spawn(SUPERVISORCTL_BIN, ['-c', confPath], { name: 'xterm-256color', cols, rows, cwd, env });
     this.proc.onData((data) => this.onData(data));
     this.exitPromise = new Promise((resolve) =>
       this.proc.onExit(({ exitCode }) => {

@@ -60,7 +60,8 @@ process_name = %(program_name)s_%(process_num)d
 function launchOnce(conf: string, env: NodeJS.ProcessEnv): Promise<[number, number]> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const p = ptyModule.spawn(process.execPath, [join(ROOT, 'bin/supervisorctl.js'), '-c', conf], {
+    // The installed command (the sh launcher of bin/supervisorctl.js), as a user starts the console.
+    const p = ptyModule.spawn(join(ROOT, 'bin/supervisorctl'), ['-c', conf], {
       name: 'xterm-256color',
       cols: 120,
       rows: 40,
