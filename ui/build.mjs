@@ -4,6 +4,9 @@
 //   console.bundle.js  the console (dist/ui/main.js: Ink, React, @xterm/headless), loaded lazily
 //   attach.js, detach-key.js   what `fg` loads for a pty program (dist/ui/attach.js, detach-key.js)
 //   *-<hash>.js        chunks: code shared by several entries, and what each loads on demand
+//   supervisorctl.cjs  the one-shot entry (dist/src/ctl/oneshot.js) as ONE CommonJS file, built
+//                      separately: what bin/supervisorctl runs (Node loads it faster than ESM); it
+//                      hands the console, the shell and fg to supervisorctl.js above
 // A one-shot command then loads a few files instead of dozens (and the console one instead of Ink's
 // hundreds). One build with code splitting keeps every module ONCE: RpcFault and ClientError are the
 // same classes in the ctl, the console and attach, as instanceof needs. Run after tsc:
@@ -132,19 +135,61 @@ const result = await build({
   metafile: true,
 });
 
+/**
+ * The one-shot entry as one CommonJS file. Its built-ins are plain require()s. `import.meta.url` (the
+ * config search, zeromq's createRequire, the URLs relocated above) becomes this file's own URL at run
+ * time, so every relative URL resolves in dist/bundle/ as it does for the ESM files.
+ */
+/**
+ * A lazy `await import('node:net')` would stay an import() in CommonJS, and the first one starts Node's
+ * ESM loader, which this file exists to avoid: it becomes a require() in a module of its own.
+ */
+const dynamicBuiltinsAsRequire = {
+  name: 'dynamic-builtins-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'required-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'required-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+const ONESHOT_INPUT = join(dist, 'src/ctl/oneshot.js');
+if (!existsSync(ONESHOT_INPUT)) {
+  console.error(`Error: ${relative(root, ONESHOT_INPUT)} does not exist; run tsc first`);
+  process.exit(2);
+}
+const oneshot = await build({
+  absWorkingDir: root,
+  entryPoints: [ONESHOT_INPUT],
+  outfile: join(outdir, 'supervisorctl.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__supervisorctlFileUrl' },
+  banner: { js: 'const __supervisorctlFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  external: ['zeromq', 'node-pty', '*.node'],
+  plugins: [relocateModuleUrls, dynamicBuiltinsAsRequire],
+  logLevel: 'warning',
+  metafile: true,
+});
+
 // manifest.json: output file → the modules in it, as repository paths (`dist/src/ctl/main.js`,
 // `node_modules/ink/build/index.js`) or `node:fs` for a built-in; for tests (what does a command really
 // load?) and for reading what a chunk holds without its source map.
-const moduleName = (input) => (input.startsWith('builtin:') ? `node:${input.slice(8)}` : input);
+const moduleName = (input) =>
+  input.startsWith('builtin:') ? `node:${input.slice(8)}` : input.startsWith('required-builtin:') ? input.slice(17) : input;
 const manifest = {};
-for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-  if (!out.endsWith('.js')) continue;
+for (const [out, meta] of [...Object.entries(result.metafile.outputs), ...Object.entries(oneshot.metafile.outputs)]) {
+  if (!out.endsWith('.js') && !out.endsWith('.cjs')) continue;
   manifest[relative(outdir, join(root, out))] = { bytes: meta.bytes, modules: Object.keys(meta.inputs).map(moduleName) };
 }
 writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
 
 const files = Object.values(manifest);
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-const sizes = Object.keys(ENTRIES).map((name) => `${name}.js ${kib(manifest[`${name}.js`].bytes)}`);
+const sizes = [...Object.keys(ENTRIES).map((name) => `${name}.js`), 'supervisorctl.cjs'].map((f) => `${f} ${kib(manifest[f].bytes)}`);
 const total = files.reduce((n, m) => n + m.bytes, 0);
 console.log(`${relative(root, outdir)}/: ${sizes.join(', ')}; ${files.length} files, ${kib(total)} in all; ${Date.now() - started} ms`);

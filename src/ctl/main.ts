@@ -1,6 +1,7 @@
 /**
- * supervisorctl's entry point (bin/supervisorctl.js calls `main`). It reads the command line and
- * [supervisorctl], then runs one action and exits with its status, or starts an interactive front end.
+ * supervisorctl's main (bin/supervisorctl.js and the one-shot entry ./oneshot.ts run it through
+ * runEntry). It reads the command line and [supervisorctl], then runs one action and exits with its
+ * status, or starts an interactive front end.
  * The options and the config reader are imported statically (one file with this one in the bundle);
  * the controller, the actions and the transports (./run.js) load while the config is read; the console
  * and readline only when used. `-h` and usage errors load neither the actions nor a transport.
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { loadCtlConfig, normalizePath } from '../config/ctl.js';
 import type { Connector, CtlSettings } from './controller.js';
 import { parseCtlArgs, usageText, type CtlCommandLine } from './options.js';
+
+export { runEntry } from './entry.js';
 
 /** The program name in messages, as Python's sys.argv[0]. */
 function progname(): string {

@@ -14,8 +14,8 @@ const run = promisify(execFile);
 
 /** The installed command, bin/supervisorctl (the shell launcher; this file runs from dist/test/e2e). */
 export const SUPERVISORCTL_CMD = fileURLToPath(new URL('../../../bin/supervisorctl', import.meta.url));
-/** The script the launcher runs Node on: what the console process's command line names. */
-export const SUPERVISORCTL_BIN = fileURLToPath(new URL('../../../bin/supervisorctl.js', import.meta.url));
+/** The scripts the launcher runs Node on (the one-shot bundle, or the .js without it): what the console process's command line names. */
+export const SUPERVISORCTL_SCRIPTS = ['/dist/bundle/supervisorctl.cjs', fileURLToPath(new URL('../../../bin/supervisorctl.js', import.meta.url))];
 
 /** The compiled console; without it supervisorctl would open the classic shell instead. */
 export const CONSOLE_MODULE = fileURLToPath(new URL('../../ui/main.js', import.meta.url));
@@ -69,14 +69,15 @@ export function openConsole(d: DaemonHandle, opts: ConsoleOptions = {}): Promise
   });
 }
 
-/** The pid of the console process inside the pane (the Node the launcher execs: bin/supervisorctl.js). */
+/** The pid of the console process inside the pane (the Node the launcher execs). */
 export async function consolePid(t: Tmux): Promise<number> {
   const pane = await t.panePid();
   return waitUntil(
     () =>
       descendants(pane).find((p) => {
         try {
-          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(SUPERVISORCTL_BIN);
+          const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+          return SUPERVISORCTL_SCRIPTS.some((s) => cmdline.includes(s));
         } catch {
           return false;
         }

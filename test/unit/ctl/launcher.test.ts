@@ -1,13 +1,13 @@
 /**
  * bin/supervisorctl, the shell launcher that package.json installs: it finds the package from the name
  * it was run by (a path, a symbolic link in a bin directory, a name found on PATH), starts Node on
- * bin/supervisorctl.js without NODE_EXTRA_CA_CERTS, and supervisorctl.js puts that variable and the
- * name back before anything reads them.
+ * the one-shot bundle (or bin/supervisorctl.js) without NODE_EXTRA_CA_CERTS, and src/ctl/entry.ts puts
+ * that variable and the name back before anything reads them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 const ROOT = dirname(dirname(LAUNCHER));
+const ONESHOT = join(ROOT, 'dist/bundle/supervisorctl.cjs');
 
 interface Result {
   code: number | null;
@@ -49,7 +50,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-test('the launcher runs supervisorctl.js: the same usage, named as it was run (sys.argv[0])', async (t) => {
+test('the launcher prints what bin/supervisorctl.js prints, named as it was run (sys.argv[0])', async (t) => {
   const viaNode = await run(process.execPath, [SCRIPT, '-h'], { env: cleanEnv() });
   assert.equal(viaNode.code, 0);
   const absolute = await run(LAUNCHER, ['-h'], { env: cleanEnv() });
@@ -86,24 +87,60 @@ test('Node starts without NODE_EXTRA_CA_CERTS: a missing CA file is no warning, 
   assert.deepEqual([launched.code, launched.stderr], [0, '']);
 });
 
-test('supervisorctl gets NODE_EXTRA_CA_CERTS back unchanged, and none of the launcher variables', async (t) => {
-  const dir = tempDir(t);
-  // Preloaded by Node (NODE_OPTIONS), so it runs before supervisorctl.js; its exit hook runs after the
-  // command, and writes what the process's environment held then.
-  const out = join(dir, 'env.json');
-  const probe = join(dir, 'probe.mjs');
+/**
+ * A module for NODE_OPTIONS=--import: Node preloads it, so it runs before supervisorctl; at exit it
+ * writes to `out` what the process's environment held then, its argv[1], and the script Node was
+ * started on (argv[1] before supervisorctl replaced it).
+ */
+function probe(dir: string): { module: string; out: string; read: () => Record<string, string | null> } {
+  const out = join(dir, 'probe.json');
+  const module = join(dir, 'probe.mjs');
   writeFileSync(
-    probe,
+    module,
     `import { writeFileSync } from 'node:fs';
+const startedOn = process.argv[1];
 process.on('exit', () => {
   const e = process.env;
   const pick = (k) => (k in e ? e[k] : null);
   writeFileSync(${JSON.stringify(out)}, JSON.stringify({
-    extra: pick('NODE_EXTRA_CA_CERTS'), argv0: pick('SUPERVISORCTL_ARGV0'), saved: pick('SUPERVISORCTL_NODE_EXTRA_CA_CERTS'), argv1: process.argv[1],
+    extra: pick('NODE_EXTRA_CA_CERTS'), argv0: pick('SUPERVISORCTL_ARGV0'), saved: pick('SUPERVISORCTL_NODE_EXTRA_CA_CERTS'), argv1: process.argv[1], startedOn,
   }));
 });
 `,
   );
+  return {
+    module,
+    out,
+    read: () => {
+      const seen = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string | null>;
+      rmSync(out);
+      return seen;
+    },
+  };
+}
+
+test('the launcher starts Node on the one-shot bundle; on bin/supervisorctl.js without it or when asked', async (t) => {
+  const dir = tempDir(t);
+  const p = probe(dir);
+  const startedOn = async (cmd: string, env: Record<string, string> = {}): Promise<string> => {
+    const r = await run(cmd, ['-h'], { env: cleanEnv({ NODE_OPTIONS: `--import=${p.module}`, ...env }) });
+    assert.equal(r.code, 0, r.stderr);
+    return realpathSync(p.read().startedOn!);
+  };
+  assert.equal(await startedOn(LAUNCHER), ONESHOT);
+  assert.equal(await startedOn(LAUNCHER, { SUPERVISORCTL_UNBUNDLED: '1' }), SCRIPT);
+  assert.equal(await startedOn(LAUNCHER, { SUPERVISORCTL_CONSOLE_UNBUNDLED: '1' }), SCRIPT);
+  // A package without the bundle (built by tsc alone): the launcher beside a bin/supervisorctl.js.
+  const bare = join(dir, 'pkg', 'bin');
+  mkdirSync(bare, { recursive: true });
+  copyFileSync(LAUNCHER, join(bare, 'supervisorctl'));
+  symlinkSync(SCRIPT, join(bare, 'supervisorctl.js'));
+  assert.equal(await startedOn(join(bare, 'supervisorctl')), SCRIPT);
+});
+
+test('supervisorctl gets NODE_EXTRA_CA_CERTS back unchanged, and none of the launcher variables', async (t) => {
+  const dir = tempDir(t);
+  const p = probe(dir);
   const ca = join(dir, 'ca dir', "it's.pem");
   const cases: [string, string | undefined][] = [
     ['set', ca],
@@ -111,11 +148,10 @@ process.on('exit', () => {
     ['not set', undefined],
   ];
   for (const [what, value] of cases) {
-    const env = cleanEnv({ NODE_OPTIONS: `--import=${probe}`, ...(value !== undefined && { NODE_EXTRA_CA_CERTS: value }) });
+    const env = cleanEnv({ NODE_OPTIONS: `--import=${p.module}`, ...(value !== undefined && { NODE_EXTRA_CA_CERTS: value }) });
     const r = await run(LAUNCHER, ['-h'], { env });
     assert.equal(r.code, 0, `${what}: ${r.stderr}`);
-    const seen = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string | null>;
+    const { startedOn: _, ...seen } = p.read();
     assert.deepEqual(seen, { extra: value ?? null, argv0: null, saved: null, argv1: LAUNCHER }, what);
-    rmSync(out);
   }
 });

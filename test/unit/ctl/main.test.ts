@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { startDaemon, waitUntil } from '../../helpers/daemon.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
+/** The installed command: the sh launcher, which runs the one-shot bundle dist/bundle/supervisorctl.cjs. */
+const LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.js', import.meta.url));
 
 interface Result {
@@ -23,11 +25,18 @@ interface Result {
 }
 
 /** Runs bin/supervisorctl with `args`, `input` on stdin, in `cwd`. */
-function ctl(args: string[], opts: { input?: string; cwd?: string; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+function ctl(
+  args: string[],
+  opts: { input?: string; cwd?: string; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; launcher?: boolean } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    // Through the launcher Node's options can only come from NODE_OPTIONS.
+    const [cmd, argv, env] = opts.launcher
+      ? [LAUNCHER, args, { ...(opts.env ?? process.env), NODE_OPTIONS: (opts.nodeArgs ?? []).join(' ') }]
+      : [process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts.env ?? process.env];
+    const p = spawn(cmd, argv, {
       cwd: opts.cwd ?? tmpdir(),
-      env: opts.env ?? process.env,
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -176,10 +185,15 @@ const MODES: { name: string; env: NodeJS.ProcessEnv }[] = [
  * and CommonJS file, with each bundle file replaced by the modules esbuild put in it (as `/dist/src/…`,
  * `/node_modules/…` or `node:x`), so the checks below hold for the bundle and the compiled modules alike.
  */
-async function loadedBy(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ r: Result; loaded: string[]; files: string[] }> {
+async function loadedBy(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { launcher?: boolean; input?: string } = {},
+): Promise<{ r: Result; loaded: string[]; files: string[] }> {
   const record = join(dir, 'modules.txt');
   writeFileSync(record, '');
-  const r = await ctl(args, { nodeArgs: ['--import', RECORDER], env: { ...process.env, ...env, MODULE_RECORD: record } });
+  const r = await ctl(args, { ...opts, nodeArgs: [`--import=${RECORDER}`], env: { ...process.env, ...env, MODULE_RECORD: record } });
   const files = readFileSync(record, 'utf8').split('\n').filter(Boolean);
   const manifest = bundleManifest();
   const loaded: string[] = [];
@@ -240,6 +254,48 @@ test('a one-shot command loads neither React, Ink nor node-pty', async (t) => {
       }
     }
   }
+});
+
+const ONESHOT = fileURLToPath(new URL('../../../bundle/supervisorctl.cjs', import.meta.url));
+
+test('the installed command runs one-shot actions from supervisorctl.cjs alone; no action and fg go to the ESM modules', { skip: !existsSync(ONESHOT) && 'no dist/bundle/supervisorctl.cjs (node ui/build.mjs)' }, async (t) => {
+  // What esbuild put in the file: none of the console's packages, and no zeromq (loaded from its package).
+  const inside = bundleManifest()?.['supervisorctl.cjs']?.modules ?? [];
+  assert.ok(inside.includes('dist/src/ctl/controller.js'), 'the manifest lists supervisorctl.cjs');
+  assert.deepEqual(inside.filter((m) => m.includes('node_modules/') || m.startsWith('dist/ui/')), []);
+
+  const d = await startDaemon('[program:a]\ncommand=/bin/sleep 1000\n');
+  t.after(() => d.stop());
+  await waitUntil(async () => ((await d.call('supervisor.getProcessInfo', ['a'])) as { statename: string }).statename === 'RUNNING', 15_000, 'a RUNNING');
+  const dir = tempDir(t);
+  const esmFiles = (files: string[]) => files.filter((u) => /\/dist\/(bundle\/[^/]+\.js|src\/|ui\/)/.test(u));
+  const cases: { args: string[]; input?: string; esm: boolean }[] = [
+    { args: ['-c', d.confPath, 'status'], esm: false },
+    { args: ['-c', d.confPath, 'pid', 'a'], esm: false },
+    { args: ['-c', d.confPath, 'help', 'stop'], esm: false },
+    { args: ['-c', d.confPath, 'stop', 'nosuch'], esm: false },
+    { args: ['-h'], esm: false },
+    { args: ['-c', d.confPath, 'fg', 'nosuch'], esm: true },
+    { args: ['-c', d.confPath], input: 'status\n', esm: true },
+  ];
+  for (const c of cases) {
+    const what = c.args.slice(2).join(' ') || `${c.args.join(' ')} with ${JSON.stringify(c.input ?? '')} piped`;
+    const viaLauncher = await loadedBy(dir, c.args, {}, { launcher: true, ...(c.input !== undefined && { input: c.input }) });
+    const viaScript = await ctl(c.args, { ...(c.input !== undefined && { input: c.input }) });
+    // The same lines and status as bin/supervisorctl.js, but named as run (the launcher's path).
+    const named = (r: Result) => ({ ...r, stdout: r.stdout.replaceAll(LAUNCHER, BIN), stderr: r.stderr.replaceAll(LAUNCHER, BIN) });
+    assert.deepEqual(named(viaLauncher.r), viaScript, what);
+    assert.ok(viaLauncher.files.includes(ONESHOT), `supervisorctl.cjs ran (${what})`);
+    if (c.esm) {
+      assert.ok(viaLauncher.files.some((u) => u.endsWith('/dist/bundle/supervisorctl.js')), `handed to the ESM bundle (${what})`);
+    } else {
+      assert.deepEqual(esmFiles(viaLauncher.files), [], `no ESM module of ours (${what})`);
+      assert.ok(!viaLauncher.loaded.includes('node:readline'), `no readline (${what})`);
+    }
+  }
+  const status = await loadedBy(dir, ['-c', d.confPath, 'status'], {}, { launcher: true });
+  assert.ok(status.loaded.includes('node:net') && !status.loaded.includes('node:http'), 'status went over ZeroMQ, not XML-RPC');
+  assert.deepEqual(status.files.filter((u) => u.includes('/node_modules/')), [], 'no package loaded (no zeromq)');
 });
 
 test('one-shot status against a real daemon over ZeroMQ loads no zeromq package, bundled or not', async (t) => {
