@@ -14,30 +14,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../http/helpers.js';
 import { prepareDaemonDir, runSupervisord, startDaemon, waitUntil, type DaemonHandle } from '../../helpers/daemon.js';
+import { runToEnd, type RunResult } from '../../helpers/run.js';
 
 const CTL_BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 const PYTHON_CTL = '/usr/bin/supervisorctl';
 
 const sha = (password: string): string => `{SHA}${createHash('sha1').update(password).digest('hex')}`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = RunResult;
 
 /** Runs a supervisorctl (ours unless `bin` is given) with `args` in the daemon's dir. */
 function ctl(d: DaemonHandle, args: string[], bin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const cmd = bin ? [bin] : [process.execPath, CTL_BIN];
-    const p = spawn(cmd[0]!, [...cmd.slice(1), '-c', d.confPath, ...args], { cwd: d.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    p.on('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const cmd = bin ? [bin] : [process.execPath, CTL_BIN];
+  return runToEnd(cmd[0]!, [...cmd.slice(1), '-c', d.confPath, ...args], { cwd: d.dir });
 }
 
 /** A daemon with both tcp transports secured. Its own ipc/unix socket (the helper's) stays open for d.call. */

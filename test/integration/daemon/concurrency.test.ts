@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProcessInfo } from '../../../src/api/process-info.js';
 import { isFault } from '../../../src/api/faults.js';
 import { SUPERVISORD_BIN, prepareDaemonDir, startDaemon, waitUntil, type DaemonHandle } from '../../helpers/daemon.js';
+import { runToEnd, type RunResult } from '../../helpers/run.js';
 
 const CTL_BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 
@@ -21,23 +22,11 @@ after(async () => {
   for (const d of daemons) await d.stop(60_000);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = RunResult;
 
 /** One `supervisorctl -c <conf> ...args` run to its end. */
 function ctl(d: DaemonHandle, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CTL_BIN, '-c', d.confPath, ...args], { cwd: d.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    p.on('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(process.execPath, [CTL_BIN, '-c', d.confPath, ...args], { cwd: d.dir });
 }
 
 async function info(d: DaemonHandle, name: string): Promise<ProcessInfo> {

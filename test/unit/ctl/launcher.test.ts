@@ -6,34 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd } from '../../helpers/run.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 const ROOT = dirname(dirname(LAUNCHER));
 const ONESHOT = join(ROOT, 'dist/bundle/supervisorctl.cjs');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd ?? tmpdir(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    p.on('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runToEnd;
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'ctl-launcher-'));

@@ -5,48 +5,31 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDaemon, waitUntil } from '../../helpers/daemon.js';
+import { runToEnd, type RunResult } from '../../helpers/run.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 /** The installed command: the sh launcher, which runs the one-shot bundle dist/bundle/supervisorctl.cjs. */
 const LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.js', import.meta.url));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = RunResult;
 
 /** Runs bin/supervisorctl with `args`, `input` on stdin, in `cwd`. */
 function ctl(
   args: string[],
   opts: { input?: string; cwd?: string; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; launcher?: boolean } = {},
 ): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    // Through the launcher Node's options can only come from NODE_OPTIONS.
-    const [cmd, argv, env] = opts.launcher
-      ? [LAUNCHER, args, { ...(opts.env ?? process.env), NODE_OPTIONS: (opts.nodeArgs ?? []).join(' ') }]
-      : [process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts.env ?? process.env];
-    const p = spawn(cmd, argv, {
-      cwd: opts.cwd ?? tmpdir(),
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    p.on('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(opts.input ?? '');
-  });
+  // Through the launcher Node's options can only come from NODE_OPTIONS.
+  const [cmd, argv, env] = opts.launcher
+    ? [LAUNCHER, args, { ...(opts.env ?? process.env), NODE_OPTIONS: (opts.nodeArgs ?? []).join(' ') }]
+    : [process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts.env ?? process.env];
+  return runToEnd(cmd, argv, { env, input: opts.input ?? '', ...(opts.cwd !== undefined && { cwd: opts.cwd }) });
 }
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
