@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const conf = join(root, 'examples', 'demo.conf');
 const node = process.execPath;
 const supervisord = join(root, 'bin', 'supervisord.js');
-// The installed command (a shell launcher that runs bin/supervisorctl.js; see there why).
+// The installed command (a shell launcher for the one-shot bundle or bin/supervisorctl.js; see there why).
 const supervisorctl = join(root, 'bin', 'supervisorctl');
 const keep = process.argv.includes('--keep');
 

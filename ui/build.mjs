@@ -136,11 +136,6 @@ const result = await build({
 });
 
 /**
- * The one-shot entry as one CommonJS file. Its built-ins are plain require()s. `import.meta.url` (the
- * config search, zeromq's createRequire, the URLs relocated above) becomes this file's own URL at run
- * time, so every relative URL resolves in dist/bundle/ as it does for the ESM files.
- */
-/**
  * A lazy `await import('node:net')` would stay an import() in CommonJS, and the first one starts Node's
  * ESM loader, which this file exists to avoid: it becomes a require() in a module of its own.
  */
@@ -156,6 +151,11 @@ if (!existsSync(ONESHOT_INPUT)) {
   console.error(`Error: ${relative(root, ONESHOT_INPUT)} does not exist; run tsc first`);
   process.exit(2);
 }
+/**
+ * The one-shot entry as one CommonJS file. Its built-ins are plain require()s. `import.meta.url` (the
+ * config search, zeromq's createRequire, the URLs relocated above) becomes this file's own URL at run
+ * time, so every relative URL resolves in dist/bundle/ as it does for the ESM files.
+ */
 const oneshot = await build({
   absWorkingDir: root,
   entryPoints: [ONESHOT_INPUT],

@@ -1,8 +1,8 @@
 /**
  * The entry that bin/supervisorctl (the installed command) runs: ui/build.mjs bundles it into ONE
- * CommonJS file, dist/bundle/supervisorctl.cjs, which Node loads about 20 ms sooner than the ESM
- * bundle's graph of modules and chunks (measured with hyperfine: `status` of 100 programs, 87 against
- * 108 ms). It runs one-shot actions itself. What must share classes with the console and fg's attach,
+ * CommonJS file, dist/bundle/supervisorctl.cjs, which Node loads 10-15 ms sooner than the ESM
+ * bundle's graph of modules and chunks (hyperfine, `status` of 100 programs: 90 against 104 ms). It
+ * runs one-shot actions itself. What must share classes with the console and fg's attach,
  * which are ESM only (Ink), goes to the ESM bundle's `main` before anything else is done: no action
  * (the console or the classic shell) and `fg`.
  */
@@ -13,7 +13,7 @@ import { main } from './main.js';
 import { parseCtlArgs } from './options.js';
 
 /** Whether this command line runs in the ESM modules (the console, the shell, fg) rather than here. */
-export function needsEsmModules(argv: readonly string[]): boolean {
+function needsEsmModules(argv: readonly string[]): boolean {
   const parsed = parseCtlArgs(argv);
   // -h and usage errors are printed here.
   if (parsed.kind !== 'ok') return false;
