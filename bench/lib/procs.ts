@@ -60,7 +60,9 @@ export async function reap(tag: string, timeoutMs = 10_000): Promise<number> {
       const pids = liveWithTag(tag);
       pids.forEach((p) => killed.add(p));
       killAll(pids);
-      return pids.length === 0;
+      // A process that is exiting loses its environ (so the tag) before it becomes a zombie: wait
+      // for every killed pid itself too.
+      return pids.length === 0 && [...killed].every((p) => !isAlive(p));
     },
     { timeoutMs, intervalMs: 20, what: `tagged processes of ${tag} to die` },
   ).catch(() => undefined);
