@@ -252,25 +252,29 @@ test('the classic shell on piped input', async () => {
   assert.ok(mask(r.stdout).endsWith(`${row('sleeper', 'RUNNING', 'pid N, uptime U')}\nsupervisor> 0\nsupervisor> 4.2.5\nsupervisor> \n`), r.stdout);
 });
 
-test('Python supervisorctl prints the same for read-only commands (when installed)', { skip: !existsSync(PYTHON_CTL) }, async () => {
-  for (const args of [
-    ['status'],
-    ['status', 'grp:*', 'nosuch'],
-    ['pid', 'grp:b'],
-    ['tail', 'nolog'],
-    ['avail'],
-    ['reread'],
-    ['version'],
-    ['help'],
-    ['help', 'tail'],
-    ['start', 'sleeper'],
-    ['stop', 'grp:b'],
-    ['signal', 'BOGUS', 'sleeper'],
-    ['foo'],
-  ]) {
-    const ours = await ctl(args);
-    const theirs = await ctl(args, { bin: PYTHON_CTL });
-    assert.deepEqual([mask(ours.stdout), ours.code], [mask(theirs.stdout), theirs.code], args.join(' '));
+test('Python supervisorctl prints the same for read-only commands and every usage error (when installed)', { skip: !existsSync(PYTHON_CTL) }, async () => {
+  // Commands that change nothing here (read-only, or refused), so both can run them in turn. The one
+  // known difference, `clear g:*` (a Supervisor bug, docs/compatibility.md), is tested above.
+  const lines = [
+    'status', 'status grp:* nosuch', 'status sleeper', 'status nosuch', 'status grp:', 'status grp:a grp:b',
+    'status sleeper nosuch', 'status nosuch:*',
+    'pid grp:b', 'pid all', 'pid nosuch', 'pid a b c',
+    'tail nolog', 'tail', 'tail nosuch', 'tail sleeper bogus', 'tail -x sleeper', 'tail a b c d',
+    'avail', 'avail x', 'reread', 'reread x', 'version', 'version x',
+    'help', 'help tail', 'help status', 'help fg', 'help update', 'help open', 'help bogus',
+    'start sleeper', 'start', 'start nosuch', 'stop grp:b', 'stop', 'stop nosuch', 'restart', 'restart nosuch',
+    'signal BOGUS sleeper', 'signal', 'signal HUP', 'signal HUP nosuch',
+    'clear', 'clear nosuch', 'add', 'add nosuch', 'remove', 'remove nosuch', 'remove sleeper', 'update nosuch',
+    'fg', 'fg nosuch', 'fg a b', 'open', 'open bogus', 'shutdown x', 'reload x', 'maintail -x', 'maintail a b',
+    'foo',
+  ];
+  // Each prints its own path in usage lines: compare them under one name.
+  const named = (r: Run, bin: string) => ({ code: r.code, stdout: mask(r.stdout), stderr: r.stderr.replaceAll(bin, 'supervisorctl') });
+  for (const line of lines) {
+    const args = line.split(' ');
+    const ours = named(await ctl(args), BIN);
+    const theirs = named(await ctl(args, { bin: PYTHON_CTL }), PYTHON_CTL);
+    assert.deepEqual(ours, theirs, line);
   }
 });
 
