@@ -1,14 +1,22 @@
-/** What several actions share: Supervisor's "accepts no arguments" check and its handling of expected faults. */
+/** What several actions share: Supervisor's argument errors and its handling of expected faults. */
 import { isFault } from '../../api/faults.js';
 import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 
+/**
+ * An action's error as Supervisor reports it: the line, then (with `help`) that action's help text;
+ * the exit status is 1 unless Supervisor uses another there (start without a name: 2).
+ */
+export function errorLine(ctl: Controller, line: string, help?: string, status: number = ExitStatus.GENERIC): void {
+  ctl.io.out(line);
+  ctl.exitstatus = status;
+  if (help) ctl.help(help);
+}
+
 /** True when `arg` is empty; otherwise prints Supervisor's error and the action's help, exit status 1. */
 export function noArgs(ctl: Controller, action: string, arg: string): boolean {
   if (!arg) return true;
-  ctl.io.out(`Error: ${action} accepts no arguments`);
-  ctl.exitstatus = ExitStatus.GENERIC;
-  ctl.help(action);
+  errorLine(ctl, `Error: ${action} accepts no arguments`, action);
   return false;
 }
 

@@ -2,11 +2,10 @@
 import { Faults, isFault } from '../../api/faults.js';
 import type { ConfigInfo, ProcessInfo, ProcessResult, ReloadResult } from '../../api/process-info.js';
 import type { Controller } from '../controller.js';
-import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
 import { ljust } from '../pyformat.js';
-import { noArgs, reportFault } from './common.js';
+import { errorLine, noArgs, reportFault } from './common.js';
 import type { Action } from './types.js';
 
 /** One `avail` line: name (32), in use/avail (9), auto/manual (9), group_prio:process_prio. */
@@ -69,17 +68,14 @@ async function doUpdate(ctl: Controller, arg: string): Promise<void> {
     const known = new Set((await ctl.rpc<ProcessInfo[]>('supervisor.getAllProcessInfo')).map((i) => i.group));
     for (const g of added) known.add(g);
     for (const g of wanted) {
-      if (known.has(g)) continue;
-      ctl.io.out(`ERROR: no such group: ${g}`);
-      ctl.exitstatus = ExitStatus.GENERIC;
+      if (!known.has(g)) errorLine(ctl, `ERROR: no such group: ${g}`);
     }
   }
   for (const g of removed.filter(selected)) {
     const results = await ctl.rpc<ProcessResult[]>('supervisor.stopProcessGroup', g);
     ctl.io.out(`${g}: stopped`);
     if (results.some((r) => r.status === Faults.FAILED)) {
-      ctl.io.out(`${g}: has problems; not removing`);
-      ctl.exitstatus = ExitStatus.GENERIC;
+      errorLine(ctl, `${g}: has problems; not removing`);
       continue;
     }
     await ctl.rpc('supervisor.removeProcessGroup', g);

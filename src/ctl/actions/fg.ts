@@ -9,11 +9,10 @@ import type { ProcessInfo } from '../../api/process-info.js';
 import { ProcessStates } from '../../api/states.js';
 import type { Controller } from '../controller.js';
 import { genericErrorLine } from '../errors.js';
-import { ExitStatus } from '../exit-codes.js';
 import { nextInterrupt } from '../io.js';
 import { words } from '../parseline.js';
 import { faultRepr } from '../pyformat.js';
-import { reportFault } from './common.js';
+import { errorLine, reportFault } from './common.js';
 import { PRESS_CTRL_C, startFollow } from './follow.js';
 import type { Action } from './types.js';
 
@@ -97,17 +96,8 @@ async function doFg(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const io = ctl.io;
   const names = words(arg);
-  if (!names.length) {
-    io.out('ERROR: no process name supplied');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    ctl.help('fg');
-    return;
-  }
-  if (names.length > 1) {
-    io.out('ERROR: too many process names supplied');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    return;
-  }
+  if (!names.length) return errorLine(ctl, 'ERROR: no process name supplied', 'fg');
+  if (names.length > 1) return errorLine(ctl, 'ERROR: too many process names supplied');
   const name = names[0]!;
   let info: ProcessInfo;
   try {
@@ -121,11 +111,7 @@ async function doFg(ctl: Controller, arg: string): Promise<void> {
     }
     return reportFault(ctl, e, { [Faults.BAD_NAME]: BAD_NAME });
   }
-  if (info.state !== ProcessStates.RUNNING) {
-    io.out(NOT_RUNNING);
-    ctl.exitstatus = ExitStatus.GENERIC;
-    return;
-  }
+  if (info.state !== ProcessStates.RUNNING) return errorLine(ctl, NOT_RUNNING);
   if (await isPtyProgram(ctl, name)) {
     await fgPty(ctl, name);
     return;

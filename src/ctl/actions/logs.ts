@@ -2,11 +2,10 @@
 import { Faults, RpcFault } from '../../api/faults.js';
 import type { ProcessInfo, ProcessResult } from '../../api/process-info.js';
 import type { Controller } from '../controller.js';
-import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec, splitNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
 import { parsePyInt, pyRepr } from '../pyformat.js';
-import { reportFault } from './common.js';
+import { errorLine, reportFault } from './common.js';
 import { followLog } from './follow.js';
 import { clearResult, faultResult } from './results.js';
 import type { Action } from './types.js';
@@ -17,17 +16,11 @@ export const DEFAULT_TAIL_BYTES = 1600;
 /** readLog-style offset for "the last n bytes" (never -0). */
 const lastBytes = (n: number): number => (n === 0 ? 0 : -n);
 
-function fail(ctl: Controller, line: string, help?: string): void {
-  ctl.io.out(line);
-  ctl.exitstatus = ExitStatus.GENERIC;
-  if (help) ctl.help(help);
-}
-
 async function doTail(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const args = words(arg);
-  if (args.length < 1) return fail(ctl, 'Error: too few arguments', 'tail');
-  if (args.length > 3) return fail(ctl, 'Error: too many arguments', 'tail');
+  if (args.length < 1) return errorLine(ctl, 'Error: too few arguments', 'tail');
+  if (args.length > 3) return errorLine(ctl, 'Error: too many arguments', 'tail');
   const modifier = args[0]!.startsWith('-') ? args.shift()! : null;
   let name: string;
   let channel: string;
@@ -37,9 +30,9 @@ async function doTail(ctl: Controller, arg: string): Promise<void> {
   } else if (args.length) {
     name = args[0]!;
     channel = args[args.length - 1]!.toLowerCase();
-    if (channel !== 'stdout' && channel !== 'stderr') return fail(ctl, `Error: bad channel ${pyRepr(channel)}`);
+    if (channel !== 'stdout' && channel !== 'stderr') return errorLine(ctl, `Error: bad channel ${pyRepr(channel)}`);
   } else {
-    return fail(ctl, 'Error: tail requires process name');
+    return errorLine(ctl, 'Error: tail requires process name');
   }
   let bytes: number | null = DEFAULT_TAIL_BYTES;
   if (modifier !== null) {
@@ -47,7 +40,7 @@ async function doTail(ctl: Controller, arg: string): Promise<void> {
     if (what === 'f') bytes = null;
     else {
       bytes = parsePyInt(what);
-      if (bytes === null) return fail(ctl, `Error: bad argument ${modifier}`);
+      if (bytes === null) return errorLine(ctl, `Error: bad argument ${modifier}`);
     }
   }
   if (bytes === null) {
@@ -71,13 +64,13 @@ async function doMaintail(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const args = words(arg);
   let bytes = DEFAULT_TAIL_BYTES;
-  if (args.length > 1) return fail(ctl, 'Error: too many arguments', 'maintail');
+  if (args.length > 1) return errorLine(ctl, 'Error: too many arguments', 'maintail');
   if (args.length === 1) {
     const a = args[0]!;
-    if (!a.startsWith('-')) return fail(ctl, `Error: bad argument ${a}`);
+    if (!a.startsWith('-')) return errorLine(ctl, `Error: bad argument ${a}`);
     if (a.slice(1) === 'f') return followLog(ctl, 'main', '/mainlogtail');
     const n = parsePyInt(a.slice(1));
-    if (n === null) return fail(ctl, `Error: bad argument ${a}`);
+    if (n === null) return errorLine(ctl, `Error: bad argument ${a}`);
     bytes = n;
   }
   let output: string;
@@ -108,7 +101,7 @@ async function clearOne(ctl: Controller, namespec: string, group: string, proc: 
 async function doClear(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const names = words(arg);
-  if (!names.length) return fail(ctl, 'Error: clear requires a process name', 'clear');
+  if (!names.length) return errorLine(ctl, 'Error: clear requires a process name', 'clear');
   if (names.includes('all')) {
     for (const r of await ctl.rpc<ProcessResult[]>('supervisor.clearAllProcessLogs')) {
       ctl.io.out(clearResult(r));
@@ -126,7 +119,7 @@ async function doClear(ctl: Controller, arg: string): Promise<void> {
     // `g:None: ERROR (no such process)`. We clear every process of the group instead.
     const members = (await ctl.rpc<ProcessInfo[]>('supervisor.getAllProcessInfo')).filter((i) => i.group === group);
     if (!members.length) {
-      fail(ctl, `${group}: ERROR (no such group)`);
+      errorLine(ctl, `${group}: ERROR (no such group)`);
       continue;
     }
     for (const m of members) await clearOne(ctl, `${group}:${m.name}`, group, m.name);

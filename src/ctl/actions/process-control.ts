@@ -5,6 +5,7 @@ import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 import { makeNamespec, splitNamespec } from '../namespec.js';
 import { words } from '../parseline.js';
+import { errorLine } from './common.js';
 import { faultResult, signalResult, startResult, stopResult, type ResultLike } from './results.js';
 import type { Action } from './types.js';
 
@@ -97,35 +98,20 @@ async function applyTo(ctl: Controller, v: Verb, names: string[], extra: unknown
 async function doStart(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const names = words(arg);
-  if (!names.length) {
-    ctl.io.out('Error: start requires a process name');
-    ctl.exitstatus = ExitStatus.INVALID_ARGS;
-    ctl.help('start');
-    return;
-  }
+  if (!names.length) return errorLine(ctl, 'Error: start requires a process name', 'start', ExitStatus.INVALID_ARGS);
   await applyTo(ctl, START, names);
 }
 
 async function doStop(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const names = words(arg);
-  if (!names.length) {
-    ctl.io.out('Error: stop requires a process name');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    ctl.help('stop');
-    return;
-  }
+  if (!names.length) return errorLine(ctl, 'Error: stop requires a process name', 'stop');
   await applyTo(ctl, STOP, names);
 }
 
 async function doRestart(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
-  if (!words(arg).length) {
-    ctl.io.out('Error: restart requires a process name');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    ctl.help('restart');
-    return;
-  }
+  if (!words(arg).length) return errorLine(ctl, 'Error: restart requires a process name', 'restart');
   // Everything named is stopped first, then everything is started; the exit status accumulates.
   await doStop(ctl, arg);
   await doStart(ctl, arg);
@@ -134,12 +120,7 @@ async function doRestart(ctl: Controller, arg: string): Promise<void> {
 async function doSignal(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
   const args = words(arg);
-  if (args.length < 2) {
-    ctl.io.out('Error: signal requires a signal name and a process name');
-    ctl.help('signal');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    return;
-  }
+  if (args.length < 2) return errorLine(ctl, 'Error: signal requires a signal name and a process name', 'signal');
   const [sig, ...names] = args as [string, ...string[]];
   await applyTo(ctl, SIGNAL, names, [sig]);
 }

@@ -5,7 +5,7 @@ import type { Controller } from '../controller.js';
 import { ExitStatus } from '../exit-codes.js';
 import { CLIENT_SCHEMES, urlScheme } from '../url.js';
 import type { Action } from './types.js';
-import { noArgs, reportFault } from './common.js';
+import { errorLine, noArgs, reportFault } from './common.js';
 import { status } from './status.js';
 
 /** In interactive use, asks `question` and says whether the answer starts with y. */
@@ -62,11 +62,7 @@ async function doVersion(ctl: Controller, arg: string): Promise<void> {
 
 async function doOpen(ctl: Controller, arg: string): Promise<void> {
   const url = arg.trim();
-  if (!CLIENT_SCHEMES.has(urlScheme(url))) {
-    ctl.io.out('ERROR: url must be http:// or unix://');
-    ctl.exitstatus = ExitStatus.GENERIC;
-    return;
-  }
+  if (!CLIENT_SCHEMES.has(urlScheme(url))) return errorLine(ctl, 'ERROR: url must be http:// or unix://');
   await ctl.setServerUrl(url);
   // Show the new server's processes; `open` itself does not change the exit status.
   const saved = ctl.exitstatus;
