@@ -4,7 +4,7 @@
  * signal, an RPC) and when the earliest deadline of a group (or the shutdown report, or a TICK) is due.
  * Each pass does what one `runforever` iteration does in Supervisor, in the same order.
  */
-import { processStateName, ProcessStates, STOPPED_STATES, SupervisorStates, type ProcessState } from '../src/api/states.js';
+import { processStateName, ProcessStates, RUNNING_STATES, STOPPED_STATES, SupervisorStates, type ProcessState } from '../src/api/states.js';
 import { Faults, RpcFault } from '../src/api/faults.js';
 import type { GroupConfig, ProcessConfig, ServerConfig } from '../src/config/types.js';
 import type { LogTarget } from '../src/client/types.js';
@@ -59,9 +59,6 @@ export function byPriority<T extends { config: { priority: number } }>(items: It
   return [...items].sort((a, b) => a.config.priority - b.config.priority);
 }
 
-/** States in which the group being stopped still has something for stopAll() to do. */
-const STOPPABLE: readonly ProcessState[] = [ProcessStates.RUNNING, ProcessStates.STARTING, ProcessStates.BACKOFF];
-
 /**
  * What a shutdown pass needs without visiting every process: the processes not yet stopped (with a
  * count per group), those whose state changed since the last pass, and the earliest deadline among
@@ -108,7 +105,7 @@ class ShutdownTracker {
   observe(p: Process, e: ProcessStateEvent, target: string | undefined): void {
     this.update(p);
     this.dirty.add(p);
-    if (e.group === target && STOPPABLE.includes(e.to)) this.stopTarget = true;
+    if (e.group === target && RUNNING_STATES.includes(e.to)) this.stopTarget = true;
   }
 
   /**

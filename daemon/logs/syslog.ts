@@ -2,7 +2,9 @@
  * Lines to syslog through one long-lived `logger -t supervisord` child. Node has neither syslog(3)
  * nor unix datagram sockets, and `logger` speaks to /dev/log (or journald) for us. Python's
  * syslog.syslog() without openlog() uses the program name as ident, hence `-t supervisord`.
- * Syslog is best effort, as in Supervisor: when `logger` is missing or dies, lines are dropped quietly.
+ * Syslog is best effort, as in Supervisor: when `logger` is missing, lines are dropped quietly; when it
+ * dies, the lines until it is started again (at the first line after a short pause) are dropped, as
+ * Supervisor's lines are while syslogd is down.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -11,13 +13,21 @@ export const SYSLOG_COMMAND: readonly string[] = ['logger', '-t', 'supervisord']
 
 // Beyond this much unwritten text the reader is stuck: drop lines rather than grow without bound.
 const MAX_BACKLOG = 4 << 20;
+/** After the relay died, how long lines are dropped before it is started again (no spawn per line). */
+export const RESTART_PAUSE_MS = 1000;
 
 /** Feeds lines to a syslog relay process, started on the first line. */
 export class SyslogSink {
   private child: ChildProcess | null = null;
+  /** Closed, or the relay program cannot be started at all: no more tries. */
   private dead = false;
+  /** When the last relay died: none is started before RESTART_PAUSE_MS after it. */
+  private diedAt = -Infinity;
 
-  constructor(private readonly command: readonly string[] = SYSLOG_COMMAND) {}
+  constructor(
+    private readonly command: readonly string[] = SYSLOG_COMMAND,
+    private readonly restartPauseMs = RESTART_PAUSE_MS,
+  ) {}
 
   /**
    * Sends each line of `text` (a trailing newline ignored, as Supervisor's rstrip('\n')) as one
@@ -46,14 +56,14 @@ export class SyslogSink {
   }
 
   private start(): ChildProcess | null {
-    if (this.child || this.dead) return this.child;
+    if (this.child || this.dead || performance.now() - this.diedAt < this.restartPauseMs) return this.child;
     const [cmd, ...args] = this.command;
     try {
       const c = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'ignore'] });
-      // Missing binary (ENOENT), EPIPE after it died: syslog is best effort, stop trying quietly.
-      c.on('error', () => this.giveUp(c));
-      c.stdin?.on('error', () => this.giveUp(c));
-      c.on('exit', () => this.giveUp(c));
+      // Missing binary (ENOENT): stop trying, quietly. EPIPE or an exit: it died, start another later.
+      c.on('error', () => this.lost(c, c.pid === undefined));
+      c.stdin?.on('error', () => this.lost(c, false));
+      c.on('exit', () => this.lost(c, false));
       // The relay must not keep the daemon alive, nor count as one of its supervised children.
       c.unref();
       (c.stdin as unknown as { unref?: () => void })?.unref?.();
@@ -64,11 +74,11 @@ export class SyslogSink {
     return this.child;
   }
 
-  private giveUp(c: ChildProcess): void {
-    if (this.child === c) {
-      this.child = null;
-      this.dead = true;
-    }
+  private lost(c: ChildProcess, forever: boolean): void {
+    if (this.child !== c) return;
+    this.child = null;
+    if (forever) this.dead = true;
+    else this.diedAt = performance.now();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The password rule both transports share, as Supervisor's: the configured password is plain text, or
- * `{SHA}` followed by the hex SHA-1 of the password (either case). HTTP Basic hands over text, ZeroMQ
+ * `{SHA}` followed by the lowercase hex SHA-1 of the password (Supervisor compares it with hexdigest()
+ * as it is, so an uppercase digest never matches there either). HTTP Basic hands over text, ZeroMQ
  * PLAIN bytes; both are compared as UTF-8 bytes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -17,6 +18,6 @@ export function sameSecret(a: string | Buffer, b: string | Buffer): boolean {
 
 /** True when `given` matches the configured password (plain text, or `{SHA}` + hex SHA-1). */
 export function passwordMatches(configured: string, given: string | Buffer): boolean {
-  if (configured.startsWith('{SHA}')) return sameSecret(configured.slice(5).toLowerCase(), sha1Hex(given));
+  if (configured.startsWith('{SHA}')) return sameSecret(configured.slice(5), sha1Hex(given));
   return sameSecret(configured, given);
 }

@@ -12,7 +12,6 @@ import { findConfigFile } from './search.js';
 import { readConfigText } from './read-file.js';
 
 // Only what supervisorctl needs: not the server sections, programs, globbing or users' groups.
-export { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 /** supervisorctl's `-r FILE` is normalized as the config's paths are. */
 export { normalizePath } from './paths.js';
 

@@ -4,7 +4,6 @@
  */
 export { loadConfig, type LoadOptions } from './load.js';
 export { loadCtlConfig, type CtlLoadOptions, type CtlConfigResult } from './ctl.js';
-export { zmqEndpointsForUnixSocket } from './zmq.js';
 export { dumpConfig } from './dump.js';
 export { findConfigFile, searchPaths, noConfigFoundMessage, ROOT_SEARCH_WARNING } from './search.js';
 export { SAMPLE_CONF } from './sample.js';

@@ -9,8 +9,6 @@ import { colonSeparatedUserGroup, listOfStrings, octalType, ValueError } from '.
 import { normalizePath, usernameAndPassword } from './servers.js';
 import { zmqEndpointsForUnixSocket } from '../api/protocol.js';
 
-export { zmqEndpointsForUnixSocket } from '../api/protocol.js';
-
 const SECTION = 'zmq_server';
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

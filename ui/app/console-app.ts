@@ -10,7 +10,7 @@ import { completeWord } from '../../src/ctl/completion.js';
 import { Controller, type Connector, type CtlSettings } from '../../src/ctl/controller.js';
 import { parseKeys, keyId, type Key } from '../term/keys.js';
 import { sanitize } from '../term/text.js';
-import { RowCache, type Row } from '../state/rows.js';
+import { RowCache, hasGroupRow, type Row } from '../state/rows.js';
 import { OutputRows } from '../state/output-rows.js';
 import { entryMatches, type LogBuffer, type LogEntry } from '../state/log-buffer.js';
 import type { Store } from '../state/store.js';
@@ -558,12 +558,14 @@ export class ConsoleApp {
 
   toggleAllGroups(): void {
     const ui = this.state.ui;
-    const procs = [...this.state.procs.values()];
-    const sizes = new Map<string, number>();
-    for (const p of procs) sizes.set(p.group, (sizes.get(p.group) ?? 0) + 1);
-    // Every group that has a group row (buildRows): all but a lone process named like its group.
+    const members = new Map<string, Proc[]>();
+    for (const p of this.state.procs.values()) {
+      let list = members.get(p.group);
+      if (!list) members.set(p.group, (list = []));
+      list.push(p);
+    }
     const groups = new Set<string>();
-    for (const p of procs) if (!(p.group === p.name && sizes.get(p.group) === 1)) groups.add(groupRowKey(p.group));
+    for (const [group, list] of members) if (hasGroupRow(group, list)) groups.add(groupRowKey(group));
     ui.collapsed = ui.collapsed.size ? new Set() : groups;
   }
 

@@ -59,6 +59,14 @@ function matches(p: Proc, needle: string): boolean {
   return `${p.group}:${p.name} ${p.info.statename}`.toLowerCase().includes(needle);
 }
 
+/**
+ * Whether a group gets a group row of its own: every group but a lone process named like its group
+ * (a plain [program:x]), which is shown as that process's row alone.
+ */
+export function hasGroupRow(group: string, members: readonly Proc[]): boolean {
+  return !(members.length === 1 && members[0]!.name === group);
+}
+
 /** Builds the rows for `procs` (in any order) under `q`. */
 export function buildRows(procs: Iterable<Proc>, q: RowQuery, now: number): Row[] {
   const needle = q.filter.trim().toLowerCase();
@@ -78,7 +86,7 @@ export function buildRows(procs: Iterable<Proc>, q: RowQuery, now: number): Row[
   for (const [group, list] of groups) {
     list.sort(cmp);
     const lead = list[0]!;
-    if (list.length === 1 && lead.name === group) {
+    if (!hasGroupRow(group, list)) {
       blocks.push({ lead, rows: [{ kind: 'proc', key: lead.key, proc: lead, depth: 0 }] });
       continue;
     }

@@ -64,9 +64,11 @@ test('ZAP decisions: PLAIN with plain and {SHA} passwords, CURVE allow-list, wro
   assert.equal(decide(plain, 'PLAIN', [b('root'), b('pw')]), null);
   assert.equal(decide(plain, 'PLAIN', [b('admin')]), null);
   assert.equal(decide(plain, 'CURVE', [Buffer.alloc(32)]), null);
-  const sha = `{SHA}${createHash('sha1').update('pw').digest('hex').toUpperCase()}`;
+  const sha = `{SHA}${createHash('sha1').update('pw').digest('hex')}`;
   assert.ok(passwordMatches(sha, b('pw')));
   assert.ok(!passwordMatches(sha, b(sha)));
+  // As in Supervisor, the digest is compared as written with the lowercase hexdigest().
+  assert.ok(!passwordMatches(sha.toUpperCase(), b('pw')));
   const key = Buffer.alloc(32, 7);
   const curve = { mechanism: 'CURVE' as const, allowedClients: new Set([z85Encode(key)]) };
   assert.equal(decide(curve, 'CURVE', [key]), z85Encode(key));
