@@ -1,7 +1,8 @@
 /**
  * The native spawner addon (native/, built by scripts/build-native.js into
  * native/build/Release/supervisor_native.node): typed access, loaded once. When it is missing,
- * fails to load, cannot watch exits (no pidfd_open) or SUPERVISOR_TS_NATIVE=0 is set,
+ * fails to load, cannot watch exits (no pidfd_open) or keep descriptors from children (no
+ * close_range), or SUPERVISOR_TS_NATIVE=0 is set,
  * nativeAddon() is null and nativeAddonStatus() says why, and the daemon uses child_process.
  */
 import { createRequire } from 'node:module';
@@ -20,8 +21,6 @@ export interface NativeSpawnOptions {
   umask?: number | null;
   /** The descriptors that become the child's 0, 1 and 2 (the same one may appear twice). */
   stdio: [number, number, number];
-  /** setsid() in the child (default true): its own session and process group. */
-  setsid?: boolean;
   /**
    * user=: the child sets the supplementary groups of uid's user (primary gid first), then gid, then
    * uid, before its chdir, as Supervisor's child does. gid is required with uid.
@@ -32,7 +31,8 @@ export interface NativeSpawnOptions {
 
 /**
  * An error thrown by spawn: `code` is the errno name (ENOENT, EACCES…), `step` the call that failed
- * (clone, getpwuid, setsid, setgroups, setgid, setuid, chdir, dup2, exec, pidfd_open, uv_poll).
+ * (clone, getpwuid, setpgid, setgroups, setgid, setuid, chdir, dup2, close_range, exec, pidfd_open,
+ * uv_poll).
  */
 export interface NativeSpawnError extends Error {
   code: string;
@@ -49,13 +49,15 @@ export interface Addon {
   spawn(
     opts: NativeSpawnOptions,
     onExit: (code: number | null, signal: number | null, coreDumped: boolean) => void,
-  ): { pid: number; pidfd: number };
+  ): { pid: number };
   /** pipe2(O_CLOEXEC): [readFd, writeFd]. */
   pipe(): [number, number];
   /** F_SETPIPE_SZ: returns the new capacity (rounded up by the kernel) or throws (EPERM over the limits). */
   setPipeSize(fd: number, bytes: number): number;
   /** true, or the errno name with which probing pidfd_open failed. */
   readonly pidfd: true | string;
+  /** true, or the errno name with which probing close_range (Linux 5.9) failed. */
+  readonly closeRange: true | string;
 }
 
 /** The addon file, relative to the package root. */
@@ -90,6 +92,7 @@ function load(): { addon: Addon | null; reason: string } {
     return { addon: null, reason: `${file} failed to load: ${(err as Error).message.split('\n')[0]}` };
   }
   if (addon.pidfd !== true) return { addon: null, reason: `pidfd_open unavailable (${addon.pidfd})` };
+  if (addon.closeRange !== true) return { addon: null, reason: `close_range unavailable (${addon.closeRange})` };
   return { addon, reason: `loaded from ${file}` };
 }
 

@@ -2,35 +2,32 @@
  * The native pipe spawner, the default when native/ is built: real pipes (pipe2) instead of Node's
  * socketpairs, and a clone(CLONE_VM|CLONE_VFORK) + execve that does not fork the whole Node process
  * (child_process costs milliseconds per child for that). The child gets one pipe for fds 1 and 2
- * with redirect_stderr, as Supervisor does. Session, user=, umask and directory are set in the
+ * with redirect_stderr, as Supervisor does. Process group, user=, umask and directory are set in the
  * child, in Supervisor's order (the user's groups, gid and uid before the chdir), and argv[0] stays
  * the command word as written. Output, stdin and the exit are handled by the same PipeChild as the
  * child_process spawner's.
  */
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { OutputChannel } from '../logs/types.js';
 import type { Addon, NativeSpawnError } from './native-addon.js';
 import { signame } from './signals.js';
-import { PipeChild, PipeSpawner, type PipeOutput } from './spawn-pipe.js';
-import { SETPRIV } from './setpriv.js';
+import { PipeChild, type PipeOutput } from './spawn-pipe.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from './spawner.js';
 
 /** Tuning of the native spawner (defaults suit the daemon). */
 export interface NativeSpawnerOptions {
   /** After the child exited, how long to wait for its pipes' EOF before reporting the exit. */
   eofWaitMs?: number;
-  /** Path of setpriv, for user= in the fallback spawner (the native child switches users itself). */
-  setpriv?: string;
   /**
    * Grow an output pipe to this many bytes once a read comes back full (a burst), so the child can
    * run ahead of the daemon's reads; 0 keeps every pipe at the kernel's default (64 KiB). Pipes are
-   * not grown up front: 500 programs × 1 MiB of pipe is kernel memory, and non-root users have
-   * pipe-user-pages limits (a refused grow is ignored).
+   * not grown up front: 500 programs × 1 MiB of pipe is kernel memory. The default grows them only
+   * for a root daemon: for any other user the kernel counts pipe pages per user
+   * (pipe-user-pages-soft), and past that budget it creates every new pipe of the user, the
+   * programs' own pipelines included, with two pages only.
    */
   burstPipeBytes?: number;
-  /** For what the native path cannot do (no pidfd at spawn time). */
-  fallback?: Spawner;
 }
 
 /** The capacity of a fresh pipe on Linux; a read of this much means the pipe was full. */
@@ -40,22 +37,17 @@ const DEFAULT_PIPE_BYTES = 65536;
 export class NativeSpawner implements Spawner {
   private readonly eofWaitMs: number;
   private readonly burstPipeBytes: number;
-  private readonly fallback: Spawner;
-  /** Set when pidfd_open turned out to be refused at spawn time: every later spawn falls back. */
-  private pidfdRefused = false;
 
   constructor(
     private readonly addon: Addon,
     opts: NativeSpawnerOptions = {},
   ) {
     this.eofWaitMs = opts.eofWaitMs ?? 300;
-    this.burstPipeBytes = opts.burstPipeBytes ?? 1024 * 1024;
-    this.fallback = opts.fallback ?? new PipeSpawner({ eofWaitMs: this.eofWaitMs, setpriv: opts.setpriv ?? SETPRIV });
+    this.burstPipeBytes = opts.burstPipeBytes ?? (process.geteuid?.() === 0 ? 1024 * 1024 : 0);
   }
 
   /** Start the child of `plan`; throws SpawnError with Supervisor's text when it cannot run. */
   spawn(plan: SpawnPlan, io: ChildIO): ChildHandle {
-    if (this.pidfdRefused) return this.fallback.spawn(plan, io);
     const file = plan.filename;
     const argv = plan.argv;
     const envp = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
@@ -98,20 +90,14 @@ export class NativeSpawner implements Spawner {
     let pid: number;
     try {
       ({ pid } = this.addon.spawn(
-        { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, setsid: true, ...plan.credentials },
+        { file, argv, envp, cwd: plan.cwd, umask: plan.umask, stdio, ...plan.credentials },
         // Runs from the event loop, so always after `handle` is set below.
         (code, sig, core) => handle?.exited(code, sig === null ? null : signame(sig), core),
       ));
     } catch (err) {
       closeAll(ours);
       closeAll(theirs);
-      const e = err as NativeSpawnError;
-      if (e.step === 'pidfd_open' && (e.code === 'ENOSYS' || e.code === 'EPERM')) {
-        // The exit cannot be watched natively (seccomp, old kernel): child_process from now on.
-        this.pidfdRefused = true;
-        return this.fallback.spawn(plan, io);
-      }
-      throw new SpawnError(spawnErrorText(plan, e));
+      throw new SpawnError(spawnErrorText(plan, err as NativeSpawnError));
     }
     closeAll(theirs);
 
@@ -159,11 +145,12 @@ function spawnErrorText(plan: SpawnPlan, e: NativeSpawnError): string {
   if (e.step === 'chdir') return `couldn't chdir to ${plan.cwd}: ${code}`;
   // Supervisor's drop_privileges texts, after `couldn't setuid to <uid>: `.
   const uid = plan.credentials?.uid;
-  if (e.step === 'getpwuid') return `couldn't setuid to ${uid}: Can't find uid ${uid}`;
+  if (e.step === 'getpwuid' && code === 'ENOENT') return `couldn't setuid to ${uid}: Can't find uid ${uid}`;
   if (e.step === 'setgroups') return `couldn't setuid to ${uid}: Could not set groups of effective user`;
   if (e.step === 'setgid') return `couldn't setuid to ${uid}: Could not set group id of effective user`;
   if (e.step === 'setuid') return `couldn't setuid to ${uid}: ${code}`;
   if (e.step === 'clone' && code === 'EAGAIN') return `Too many processes in process table to spawn '${plan.name}'`;
-  // Any other step (setsid, dup2, close_range, pidfd, uv_poll) counts as a fork failure.
+  // Any other step (setpgid, getpwuid failing otherwise, dup2, close_range, pidfd_open, uv_poll) counts
+  // as a fork failure.
   return `unknown error during fork for '${plan.name}': ${code}`;
 }

@@ -6,18 +6,18 @@
  * spawner (spawn-native.ts), which is the default when its addon is built.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { accessSync, existsSync, openSync, readSync, closeSync, constants as fsConstants } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { OutputChannel } from '../logs/types.js';
 import type { Timer } from './clock.js';
+import { precheckExec } from './exec-check.js';
 import { hasSetpriv, SETPRIV, setprivArgs } from './setpriv.js';
 import {
   SpawnError,
   type ChildExit,
   type ChildHandle,
   type ChildIO,
-  type Credentials,
   type SpawnPlan,
   type Spawner,
 } from './spawner.js';
@@ -28,31 +28,6 @@ export interface PipeSpawnerOptions {
   eofWaitMs?: number;
   /** Path of setpriv; when it does not exist, Node's uid/gid options are used (no supplementary groups). */
   setpriv?: string;
-}
-
-/** Why an exec failed that Node reports only later (ENOENT/EACCES): look at the file ourselves. */
-export function diagnoseExecFailure(filename: string): string {
-  try {
-    accessSync(filename, fsConstants.X_OK);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
-  }
-  // execve answers ENOENT/EACCES for a script whose `#!` interpreter is missing or not executable.
-  try {
-    const fd = openSync(filename, 'r');
-    const buf = Buffer.alloc(256);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    closeSync(fd);
-    const head = buf.subarray(0, n).toString('latin1');
-    if (head.startsWith('#!')) {
-      const interp = head.slice(2).split('\n')[0]!.trim().split(/\s+/)[0] ?? '';
-      if (!existsSync(interp)) return 'ENOENT';
-      accessSync(interp, fsConstants.X_OK);
-    }
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
-  }
-  return 'spawn failed';
 }
 
 /** Spawns children with stdio pipes. */
@@ -103,7 +78,8 @@ export class PipeSpawner implements Spawner {
     child.on('error', () => {});
     if (child.pid === undefined) {
       for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
-      throw new SpawnError(`couldn't exec ${plan.argv[0]}: ${diagnoseExecFailure(plan.filename)}`);
+      // Node says only that it failed (ENOENT/EACCES come later as an event): look at the file ourselves.
+      throw new SpawnError(`couldn't exec ${plan.argv[0]}: ${precheckExec(plan.filename) ?? 'spawn failed'}`);
     }
     // With redirect_stderr both pipes feed the stdout channel (Node cannot give one pipe to fds 1 and 2).
     const outputs: PipeOutput[] = [{ stream: child.stdout!, channel: io.stdout }];

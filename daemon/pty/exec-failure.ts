@@ -4,7 +4,6 @@
  * `setpriv: failed to execute X: <strerror>` and exits 127 (ENOENT) or 126. Neither throws in the daemon, so the
  * spawner checks what it can before forking and recognises these messages in a child's first output.
  */
-import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readSync } from 'node:fs';
 
 /** strerror(3) texts glibc prints, back to the errno names Supervisor's messages use. */
 const ERRNO_BY_TEXT: Record<string, string> = {
@@ -24,41 +23,6 @@ const ERRNO_BY_TEXT: Record<string, string> = {
 /** The errno name of a strerror text, or the text itself when unknown. */
 export function errnoName(text: string): string {
   return ERRNO_BY_TEXT[text.trim()] ?? text.trim();
-}
-
-/**
- * Why `filename` cannot be exec'd (checked with the daemon's rights): an errno name, or null when it
- * looks runnable. A `#!` script whose interpreter is missing fails exec with ENOENT, so that is
- * checked too.
- */
-export function precheckExec(filename: string): string | null {
-  try {
-    accessSync(filename, fsConstants.X_OK);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
-  }
-  let head: string;
-  try {
-    const fd = openSync(filename, 'r');
-    try {
-      const buf = Buffer.alloc(256);
-      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    // Executable but unreadable (mode 0111): exec can still run a binary; let it try.
-    return (err as NodeJS.ErrnoException).code === 'EACCES' ? null : ((err as NodeJS.ErrnoException).code ?? null);
-  }
-  if (!head.startsWith('#!')) return null;
-  const interp = head.slice(2).split('\n')[0]!.trim().split(/\s+/)[0] ?? '';
-  if (!interp || !existsSync(interp)) return 'ENOENT';
-  try {
-    accessSync(interp, fsConstants.X_OK);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
-  }
-  return null;
 }
 
 /** What the spawner knew when it forked, for the message. */

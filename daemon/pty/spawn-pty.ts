@@ -9,7 +9,7 @@ import type { IPty, IPtyForkOptions } from 'node-pty';
 import type { GroupConfig } from '../../src/config/types.js';
 import type { EngineContext } from '../process/types.js';
 import { SpawnError, type ChildHandle, type ChildIO, type SpawnPlan, type Spawner } from '../process/spawner.js';
-import { precheckExec } from './exec-failure.js';
+import { precheckExec } from '../process/exec-check.js';
 import { PtySession } from './session.js';
 import { hasSetpriv, SETPRIV, setprivArgs } from '../process/setpriv.js';
 import type { PtyHub } from './hub.js';

@@ -5,7 +5,7 @@
  *                                         whole Node process; exec errors come back as exceptions
  *   pipe()              -> [readFd, writeFd]  pipe2(O_CLOEXEC)
  *   setPipeSize(fd, n)  -> new size           fcntl(F_SETPIPE_SZ)
- *   pidfd               true, or the errno name of the failed probe (then the JS side falls back)
+ *   pidfd, closeRange   true, or the errno name of the failed probe (then the JS side falls back)
  *
  * The fd table: a plain clone copies the daemon's whole descriptor table into the child (thousands
  * of entries with 500 programs and their log files), and execve then closes every copy: both
@@ -15,8 +15,9 @@
  * low: each environment reserves three slots (placeholders on /dev/null, opened when the addon
  * loads, early in the daemon's life) into which spawn dup3()s the pipes just before the clone and
  * puts the placeholder back right after. Slots are never closed, so no other thread can be handed
- * their numbers in between. Without close_range (Linux < 5.9, or a seccomp filter) the plain clone
- * is used.
+ * their numbers in between. Should the slots not be had (no /dev/null), the plain clone is used.
+ * Without close_range at all (Linux < 5.9, or a seccomp filter) the addon reports it (`closeRange`)
+ * and the daemon uses child_process instead.
  *
  * Exit notification: each child gets a pidfd watched by a uv_poll_t on the caller's loop. When it
  * turns readable the child is reaped with waitpid(pid, WNOHANG) -- only that pid, never wait(-1),
@@ -36,7 +37,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -59,14 +59,12 @@
 #define KERNEL_SIGSET_SIZE (_NSIG / 8)
 /* The child runs on this private stack (it shares the parent's memory, not its stack). */
 #define CHILD_STACK_SIZE (64 * 1024)
-/* Upper bound of the close() loop used when close_range is missing (kernels before 5.9). */
-#define MAX_CLOSE_FD (1 << 20)
 
 /* ---- the child ----------------------------------------------------------------------------- */
 
 /* Which step of the child failed, reported as `.step` of the thrown error. */
-enum child_step { STEP_NONE = 0, STEP_SETSID, STEP_CHDIR, STEP_DUP2, STEP_EXEC, STEP_UNSHARE, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID };
-static const char *const STEP_NAMES[] = {"", "setsid", "chdir", "dup2", "exec", "close_range", "setgroups", "setgid", "setuid"};
+enum child_step { STEP_NONE = 0, STEP_SETPGID, STEP_CHDIR, STEP_DUP2, STEP_EXEC, STEP_CLOSE_RANGE, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID };
+static const char *const STEP_NAMES[] = {"", "setpgid", "chdir", "dup2", "exec", "close_range", "setgroups", "setgid", "setuid"};
 
 /*
  * Everything the child needs, prepared by the parent. The child shares this memory (CLONE_VM) and
@@ -78,7 +76,6 @@ typedef struct {
   char **envp;
   const char *cwd; /* NULL: keep the daemon's directory */
   int umask;       /* -1: keep the daemon's umask */
-  int setsid;
   /* user=: switch to uid/gid with these supplementary groups (looked up by the parent). */
   int set_ids;
   uid_t uid;
@@ -86,7 +83,6 @@ typedef struct {
   size_t ngroups;
   gid_t *groups;
   int fds[3];
-  int max_fd;
   /* > 0: the child shares the daemon's fd table and must first unshare it, keeping fds below this. */
   int unshare_below;
   struct sigaction dfl; /* SIG_DFL, filled in by the parent (no library calls in the child) */
@@ -117,14 +113,18 @@ static int child_main(void *arg) {
    */
   if (r->unshare_below > 0 &&
       syscall(SYS_close_range, (unsigned)r->unshare_below, ~0U, CLOSE_RANGE_UNSHARE) < 0)
-    child_fail(r, STEP_UNSHARE);
+    child_fail(r, STEP_CLOSE_RANGE);
 
   /* Node ignores SIGPIPE and handles others: the program starts with every signal at default. */
   for (sig = 1; sig < _NSIG; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     sigaction(sig, &r->dfl, NULL); /* glibc's internal signals answer EINVAL: harmless */
   }
-  if (r->setsid && setsid() < 0) child_fail(r, STEP_SETSID);
+  /*
+   * Its own process group in the daemon's session, as Supervisor's child (os.setpgrp()): stopasgroup
+   * and killasgroup signal the group, and a `supervisord -n` in a terminal keeps its programs there.
+   */
+  if (setpgid(0, 0) < 0) child_fail(r, STEP_SETPGID);
   /*
    * user=, in Supervisor's order (groups, gid, uid) and before chdir, so the directory is entered as
    * the user. Raw system calls: glibc's setuid()/setgid() would broadcast the change to every thread
@@ -164,10 +164,11 @@ static int child_main(void *arg) {
    * Nothing of the daemon's beyond 0-2 reaches the program, close-on-exec or not. Marking them
    * close-on-exec (Linux 5.11) rather than closing them here lets execve close them after it has
    * released the parent, which is measurably quicker with the daemon's thousand-odd descriptors.
+   * close_range itself is there (the addon is not used without it: the `closeRange` probe), so a
+   * failure here is a real one.
    */
-  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0 && syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
-    for (i = 3; i < r->max_fd; i++) close(i);
-  }
+  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0 && syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+    child_fail(r, STEP_CLOSE_RANGE);
 
   /* An empty mask last: from here on only default actions exist. */
   {
@@ -516,9 +517,8 @@ static int lookup_groups(child_req *req) {
 }
 
 /**
- * spawn({file, argv, envp, cwd?, umask?, stdio: [in, out, err], setsid?, uid?, gid?}, onExit)
- *   -> {pid, pidfd}
- * Throws Error with .code (errno name) and .step (clone, setsid, getpwuid, setgroups, setgid, setuid,
+ * spawn({file, argv, envp, cwd?, umask?, stdio: [in, out, err], uid?, gid?}, onExit) -> {pid}
+ * Throws Error with .code (errno name) and .step (clone, setpgid, getpwuid, setgroups, setgid, setuid,
  * chdir, dup2, exec, pidfd_open).
  */
 static napi_value js_spawn(napi_env env, napi_callback_info info) {
@@ -530,11 +530,9 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   char *stack = NULL;
   napi_value ret = NULL;
   stdio_slots *in_slots = NULL; /* set while the pipes sit in the slots */
-  struct rlimit rl;
 
   memset(&req, 0, sizeof req);
   req.umask = -1;
-  req.setsid = 1;
   NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) return throw_type(env, "spawn(options, onExit) takes two arguments");
   NAPI_OK(napi_typeof(env, argv[0], &t));
@@ -566,13 +564,6 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     if (napi_get_value_int32(env, v, &m) != napi_ok || m < 0 || m > 0777)
       return throw_type(env, "umask must be a number from 0 to 0o777");
     req.umask = m;
-  }
-  v = get_prop(env, argv[0], "setsid", &present);
-  if (!v) return NULL;
-  if (present) {
-    bool b;
-    if (napi_get_value_bool(env, v, &b) != napi_ok) return throw_type(env, "setsid must be a boolean");
-    req.setsid = b;
   }
   v = get_prop(env, argv[0], "uid", &present);
   if (!v) return NULL;
@@ -608,9 +599,6 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
 
   req.dfl.sa_handler = SIG_DFL;
   sigemptyset(&req.dfl.sa_mask);
-  req.max_fd = MAX_CLOSE_FD;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < MAX_CLOSE_FD)
-    req.max_fd = (int)rl.rlim_cur;
 
   {
     stdio_slots *slots = NULL;
@@ -683,8 +671,6 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     if (napi_create_object(env, &result) != napi_ok) goto out;
     napi_create_int32(env, pid, &num);
     napi_set_named_property(env, result, "pid", num);
-    napi_create_int32(env, pidfd, &num);
-    napi_set_named_property(env, result, "pidfd", num);
     ret = result;
   }
 
@@ -753,6 +739,17 @@ static napi_value init(napi_env env, napi_value exports) {
     NAPI_OK(napi_create_string_utf8(env, errno_name(errno), NAPI_AUTO_LENGTH, &probe));
   }
   NAPI_OK(napi_set_named_property(env, exports, "pidfd", probe));
+  /*
+   * A spawn keeps the daemon's descriptors from the program with close_range (Linux 5.9): without
+   * it the child would have to close() every number up to the open-file limit, with the daemon
+   * suspended meanwhile (CLONE_VFORK), so then the addon is not used at all.
+   */
+  if (syscall(SYS_close_range, ~0U, ~0U, 0U) == 0) {
+    NAPI_OK(napi_get_boolean(env, true, &probe));
+  } else {
+    NAPI_OK(napi_create_string_utf8(env, errno_name(errno), NAPI_AUTO_LENGTH, &probe));
+  }
+  NAPI_OK(napi_set_named_property(env, exports, "closeRange", probe));
   {
     stdio_slots *slots = slots_reserve();
     if (slots && napi_set_instance_data(env, slots, slots_free, NULL) != napi_ok) slots_free(env, slots, NULL);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errnoName, execFailure, precheckExec, type ExecContext } from '../../../daemon/pty/exec-failure.js';
+import { errnoName, execFailure, type ExecContext } from '../../../daemon/pty/exec-failure.js';
+import { precheckExec } from '../../../daemon/process/exec-check.js';
 
 const direct: ExecContext = { argv0: 'prog', cwd: '/srv', uid: null, viaSetpriv: false };
 const setpriv: ExecContext = { argv0: 'prog', cwd: null, uid: 65534, viaSetpriv: true };
