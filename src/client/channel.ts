@@ -14,6 +14,8 @@ export interface ChannelSink {
   fail(err: ClientError): void;
   /** Whether any call is waiting for a reply. */
   waiting(): boolean;
+  /** The security mechanism a connection was made with (the built-in peer learns it from the server). */
+  mechanism?(name: 'NULL' | 'PLAIN'): void;
 }
 
 /** Carries request frames to the daemon's ROUTER. */

@@ -10,6 +10,7 @@ import { authError, connectError, ipcFileError, lostError, noAnswerError, type T
 import { ClientError } from './types.js';
 import { zmq } from './zeromq-lib.js';
 import { checkGreeting, clientGreeting } from './zmtp-codec.js';
+import type { Heartbeat } from './zmtp.js';
 
 /**
  * How long a call on a connection not yet known to work waits for its reply before the endpoint is
@@ -81,6 +82,7 @@ export interface DealerChannelOptions {
   /** The ZMTP mechanism those options select. */
   mechanism: string;
   probeTimeoutMs: number;
+  heartbeat: Heartbeat;
 }
 
 /** Requests over a zeromq DEALER, with the endpoint probe. */
@@ -105,7 +107,7 @@ export class DealerChannel implements RequestChannel {
 
   /** A fresh DEALER, connected (libzmq connects in the background and queues what is sent). */
   private openDealer(): void {
-    const dealer = new (zmq().Dealer)({ linger: 0, heartbeatInterval: 2000, heartbeatTimeout: 6000, ...this.opts.security });
+    const dealer = new (zmq().Dealer)({ linger: 0, heartbeatInterval: this.opts.heartbeat.intervalMs, heartbeatTimeout: this.opts.heartbeat.timeoutMs, ...this.opts.security });
     this.dealer = dealer;
     this.watch(dealer);
     dealer.connect(this.opts.rawUrl);

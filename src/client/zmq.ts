@@ -27,6 +27,7 @@ import { authError, parseUrl, type Target } from './endpoint.js';
 import { ClientError, type Client, type ClientOptions, type LogTarget, type StreamMessage } from './types.js';
 import { zmq } from './zeromq-lib.js';
 import { ZmtpChannel } from './zmtp-channel.js';
+import type { Heartbeat } from './zmtp.js';
 
 export { GREETING_START, greetingMechanism } from './dealer-channel.js';
 
@@ -44,6 +45,11 @@ export interface ZmqClientOptions extends ClientOptions {
    * (built-in peer), or the reachability probe (zeromq DEALER). Default 2000 ms.
    */
   probeTimeoutMs?: number;
+  /**
+   * Requests' heartbeat: a PING every intervalMs, and a connection on which nothing was heard for
+   * timeoutMs is lost (both request channels). Default HEARTBEAT.
+   */
+  heartbeat?: Heartbeat;
   /** How long subscribe() waits for its subscription to become live. Default 5000 ms. */
   syncTimeoutMs?: number;
   /**
@@ -55,6 +61,9 @@ export interface ZmqClientOptions extends ClientOptions {
 
 /** How long the handshake after the greeting may take (PLAIN waits for the daemon's ZAP check). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** A frozen or vanished daemon fails the waiting calls after 6 s of silence instead of hanging them. */
+export const HEARTBEAT: Heartbeat = { intervalMs: 2000, timeoutMs: 6000 };
 
 /** Turns a reply's error member into what call() rejects with. */
 function replyError(err: { code?: unknown; message?: unknown; name?: unknown }, url: string): Error {
@@ -119,6 +128,8 @@ class ZmqClient implements Client {
   // Streams
   private sub: Subscriber | null = null;
   private subReady: Promise<Subscriber> | null = null;
+  /** What the request connection settled on; the SUB is made to match (PLAIN for a NULL server: none). */
+  private serverMechanism: 'NULL' | 'PLAIN' | null = null;
   private readonly subs = new Set<Subscription>();
   private readonly syncWaiters = new Map<string, () => void>();
   /** Names this client's sync topics; unique enough among one daemon's clients (no crypto to load). */
@@ -143,17 +154,19 @@ class ZmqClient implements Client {
         this.failPending(err);
       },
       waiting: () => this.pending.size > 0,
+      mechanism: (name) => (this.serverMechanism = name),
     };
     const probeTimeoutMs = this.opts.probeTimeoutMs ?? 2000;
+    const heartbeat = this.opts.heartbeat ?? HEARTBEAT;
     if (this.security.curveServerKey || this.opts.requestChannel === 'zeromq') {
       return new DealerChannel(
-        { target: this.target, rawUrl, url: this.url, security: this.security, mechanism: mechanismOf(this.security), probeTimeoutMs },
+        { target: this.target, rawUrl, url: this.url, security: this.security, mechanism: mechanismOf(this.security), probeTimeoutMs, heartbeat },
         sink,
       );
     }
     const plain = this.opts.username ? { username: this.opts.username, password: this.opts.password ?? '' } : null;
     return new ZmtpChannel(
-      { target: this.target, url: this.url, plain, greetingTimeoutMs: probeTimeoutMs, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
+      { target: this.target, url: this.url, plain, greetingTimeoutMs: probeTimeoutMs, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, heartbeat },
       sink,
     );
   }
@@ -235,7 +248,9 @@ class ZmqClient implements Client {
   private ensureSubscriber(): Promise<Subscriber> {
     this.subReady ??= (async () => {
       const ep = (await this.call(ExtMethods.getEndpoints)) as Endpoints;
-      const sock = new (zmq().Subscriber)({ linger: 0, receiveHighWaterMark: 0, ...this.security });
+      // Credentials apply to both sockets (docs/protocol.md §5); the call above learnt which are wanted.
+      const security = this.serverMechanism === 'NULL' ? {} : this.security;
+      const sock = new (zmq().Subscriber)({ linger: 0, receiveHighWaterMark: 0, ...security });
       this.watchSubscriber(sock);
       sock.connect(pubUrlFor(ep.pubsub_endpoint, this.target));
       this.sub = sock;

@@ -6,7 +6,7 @@
 import type { ChannelSink, RequestChannel } from './channel.js';
 import { ipcFileError, lostError, type Target } from './endpoint.js';
 import type { ClientError } from './types.js';
-import { ZmtpDealer } from './zmtp.js';
+import { ZmtpDealer, type Heartbeat } from './zmtp.js';
 
 export interface ZmtpChannelOptions {
   target: Target;
@@ -14,6 +14,7 @@ export interface ZmtpChannelOptions {
   plain: { username: string; password: string } | null;
   greetingTimeoutMs: number;
   handshakeTimeoutMs: number;
+  heartbeat: Heartbeat;
 }
 
 /** Requests over ZmtpDealer connections. */
@@ -44,9 +45,10 @@ export class ZmtpChannel implements RequestChannel {
 
   private connect(): void {
     const peer = new ZmtpDealer(this.opts, {
-      ready: () => {
+      ready: (mechanism) => {
         // handshaking -> open: what waited goes out, in order.
         this.open = true;
+        this.sink.mechanism?.(mechanism);
         for (const b of this.queued.splice(0)) peer.send(b);
       },
       message: (frames) => {

@@ -26,9 +26,10 @@ export const MAX_FRAME_BYTES = 1 << 30;
 
 /**
  * Our greeting in two parts. The start (signature with libzmq's padding, major version 3) goes first:
- * a libzmq server answers it with its whole greeting. The rest (minor version 0, so that no heartbeat
- * commands are negotiated, the mechanism, as-server 0) follows once the server's mechanism is known:
- * sent at once, a server with another mechanism would close before its own greeting was read.
+ * a libzmq server answers it with its whole greeting. The rest (minor version 1: ZMTP 3.1, whose PING
+ * and PONG commands the client uses as heartbeats; the mechanism; as-server 0) follows once the
+ * server's mechanism is known: sent at once, a server with another mechanism would close before its
+ * own greeting was read.
  */
 export function clientGreeting(mechanism: string): { start: Buffer; rest: Buffer } {
   const g = Buffer.alloc(GREETING_SIZE);
@@ -36,7 +37,7 @@ export function clientGreeting(mechanism: string): { start: Buffer; rest: Buffer
   g[8] = 1;
   g[9] = 0x7f;
   g[10] = 3;
-  g[11] = 0;
+  g[11] = 1;
   g.write(mechanism, MECHANISM_OFFSET, MECHANISM_SIZE, 'latin1');
   g[32] = 0;
   return { start: g.subarray(0, GREETING_START_SIZE), rest: g.subarray(GREETING_START_SIZE) };

@@ -33,11 +33,19 @@ export interface ZmtpDealerOptions {
   greetingTimeoutMs: number;
   /** How long the rest of the handshake (the ZAP check of PLAIN included) may take. */
   handshakeTimeoutMs: number;
+  /** Once open: a PING every intervalMs; nothing heard for timeoutMs (a frozen or vanished server) ends the connection. */
+  heartbeat: Heartbeat;
+}
+
+/** ZMTP 3.1 heartbeats, as libzmq's ZMQ_HEARTBEAT_IVL and ZMQ_HEARTBEAT_TIMEOUT. */
+export interface Heartbeat {
+  intervalMs: number;
+  timeoutMs: number;
 }
 
 export interface ZmtpDealerEvents {
-  /** The handshake is done: send() may be used. */
-  ready(): void;
+  /** The handshake is done, with `mechanism`: send() may be used. */
+  ready(mechanism: 'NULL' | 'PLAIN'): void;
   /** One whole message (all its frames). */
   message(frames: Buffer[]): void;
   /** The connection is gone: `err` says why, null when close() ended it. Called once. */
@@ -56,9 +64,13 @@ export class ZmtpDealer {
   private readonly reader = new FrameReader();
   private phase: Phase = 'connecting';
   private timer: NodeJS.Timeout | null = null;
+  /** While open: the heartbeat, and when the server was last heard from. */
+  private beat: NodeJS.Timeout | null = null;
+  private lastHeard = 0;
   /** Frames of the message being received (MORE set on all but the last). */
   private parts: Buffer[] = [];
-  private readonly mechanism: 'NULL' | 'PLAIN';
+  /** What we offer (PLAIN with credentials), until the server's greeting says what it wants. */
+  private mechanism: 'NULL' | 'PLAIN';
   private readonly greeting: { start: Buffer; rest: Buffer };
 
   constructor(
@@ -76,6 +88,7 @@ export class ZmtpDealer {
       this.sock.write(this.greeting.start);
     });
     this.sock.on('data', (chunk: Buffer) => {
+      this.lastHeard = performance.now();
       this.reader.push(chunk);
       try {
         this.consume();
@@ -130,6 +143,8 @@ export class ZmtpDealer {
     this.phase = 'closed';
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
     this.sock.destroy();
     this.events.closed(err);
   }
@@ -152,13 +167,18 @@ export class ZmtpDealer {
     const check = checkGreeting(this.reader.peek(GREETING_SIZE));
     if (check.kind === 'bad') throw this.protocolError(`not a ZeroMQ server (${check.reason})`);
     if (check.kind === 'partial') return false;
-    // A server asking for another mechanism (PLAIN when we have no credentials) refuses us.
-    if (check.mechanism !== this.mechanism) throw authError(this.opts.url);
+    if (check.mechanism !== this.mechanism) {
+      // Credentials for a server that wants none: go on without them, as Python's supervisorctl
+      // works against an HTTP server without auth however [supervisorctl] sets username/password.
+      if (check.mechanism === 'NULL') this.mechanism = 'NULL';
+      // A server asking for another mechanism (PLAIN when we have no credentials) refuses us.
+      else throw authError(this.opts.url);
+    }
     if (this.reader.buffered < GREETING_SIZE) return false;
     this.reader.take(GREETING_SIZE);
     this.arm(this.opts.handshakeTimeoutMs, () => this.protocolError(`no handshake within ${this.opts.handshakeTimeoutMs} ms`));
-    const rest = this.greeting.rest;
-    if (this.opts.plain) {
+    const rest = this.mechanism === 'NULL' ? clientGreeting('NULL').rest : this.greeting.rest;
+    if (this.mechanism === 'PLAIN' && this.opts.plain) {
       // greeting -> welcome: PLAIN's HELLO carries the credentials; WELCOME or ERROR answers it.
       this.phase = 'welcome';
       this.sock.write(Buffer.concat([rest, encodeCommand('HELLO', plainHello(this.opts.plain.username, this.opts.plain.password))]));
@@ -180,7 +200,7 @@ export class ZmtpDealer {
     // A refusal (the ZAP handler said no) ends the handshake; after it, the server dropping us.
     if (name === 'ERROR') throw this.phase === 'open' ? lostError(this.opts.url) : authError(this.opts.url);
     if (name === 'PING') {
-      // ZMTP 3.1 heartbeats are not negotiated (we greet as 3.0), but a PING gets its PONG anyway.
+      // The server's heartbeat: PONG echoes its context (after the 2-byte TTL).
       this.sock.write(encodeCommand('PONG', data.subarray(2)));
       return;
     }
@@ -199,9 +219,29 @@ export class ZmtpDealer {
       this.phase = 'open';
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
-      this.events.ready();
+      this.startHeartbeat();
+      this.events.ready(this.mechanism);
     }
     // Other commands (PONG, unknown ones) need nothing (RFC 23: ignore what you do not know).
+  }
+
+  /**
+   * While open, a PING every interval (its TTL tells the server how long to wait for us); any traffic
+   * from the server (a PONG, a reply) proves it alive. A server that is frozen or gone, where TCP
+   * would wait for minutes, fails the waiting calls as a lost connection instead of hanging them.
+   */
+  private startHeartbeat(): void {
+    const { intervalMs, timeoutMs } = this.opts.heartbeat;
+    const ttl = Buffer.alloc(2);
+    ttl.writeUInt16BE(Math.min(0xffff, Math.ceil(timeoutMs / 100)));
+    const ping = encodeCommand('PING', ttl);
+    this.lastHeard = performance.now();
+    this.beat = setInterval(() => {
+      if (performance.now() - this.lastHeard >= timeoutMs) this.finish(lostError(this.opts.url));
+      else this.sock.write(ping);
+    }, intervalMs);
+    // A connection nobody uses does not keep the process alive.
+    this.beat.unref();
   }
 
   private part(body: Buffer, more: boolean): void {

@@ -267,6 +267,8 @@ test('Python supervisorctl prints the same for read-only commands and every usag
     'clear', 'clear nosuch', 'add', 'add nosuch', 'remove', 'remove nosuch', 'remove sleeper', 'update nosuch',
     'fg', 'fg nosuch', 'fg a b', 'open', 'open bogus', 'shutdown x', 'reload x', 'maintail -x', 'maintail a b',
     'foo',
+    // Credentials for a server that asks for none are not needed, as with Python's supervisorctl.
+    '-u someone -p secret status sleeper', '-u someone -p secret pid grp:b',
   ];
   // Each prints its own path in usage lines: compare them under one name.
   const named = (r: Run, bin: string) => ({ code: r.code, stdout: mask(r.stdout), stderr: r.stderr.replaceAll(bin, 'supervisorctl') });

@@ -148,7 +148,7 @@ test('replies in another order than the requests are matched by id', async () =>
   assert.deepEqual(await Promise.all(calls), ['A', 'B', 'C', 'D']);
 });
 
-test('PLAIN: the right credentials work, wrong ones are refused, credentials for a NULL server too', async () => {
+test('PLAIN: the right credentials work, wrong ones are refused; credentials a NULL server does not want are not needed', async () => {
   const h = await harness({ ...TCP, username: 'admin', password: 's3cret' });
   const url = h.server.endpoints.endpoint;
   const ok = await client(url, { username: 'admin', password: 's3cret' });
@@ -158,8 +158,13 @@ test('PLAIN: the right credentials work, wrong ones are refused, credentials for
   // The refusal sticks: the next call fails at once, without a new connection.
   await rejectsWith(wrong.call('supervisor.getState'), 'auth');
   await rejectsWith((await client(url)).call('supervisor.getState'), 'auth', /authentication failed/);
+  // As Python's supervisorctl against an HTTP server without auth: the credentials go unused, calls
+  // and streams work.
   const open = await harness(TCP);
-  await rejectsWith((await client(open.server.endpoints.endpoint, { username: 'a', password: 'b' })).call('supervisor.getState'), 'auth');
+  const extra = await client(open.server.endpoints.endpoint, { username: 'a', password: 'b' });
+  assert.deepEqual(await extra.call('supervisor.getState'), { statecode: 1, statename: 'RUNNING' });
+  const stop = await extra.subscribe!(['state.'], () => {});
+  stop();
 });
 
 test('a real supervisord killed during a call fails it as a lost connection; the next call is refused', async () => {
@@ -174,6 +179,19 @@ test('a real supervisord killed during a call fails it as a lost connection; the
   await rejectsWith(call, 'protocol', /connection lost/);
   await waitUntil(() => d.exitCode !== null, 10_000, 'the daemon to die');
   await rejectsWith(c.call('supervisor.getPID'), 'refused', /refused connection$/);
+});
+
+test("heartbeats: the daemon's PONGs keep a long call alive; a frozen daemon fails the waiting call as lost", async () => {
+  const d: DaemonHandle = await startDaemon('[program:slow]\ncommand=/bin/sleep 1000\nautostart=false\nstartsecs=2\n');
+  cleanups.push(() => d.cleanup());
+  const heartbeat = { intervalMs: 100, timeoutMs: 500 };
+  const c = await client(`ipc://${d.socketPath}.zmq`, { heartbeat });
+  // startProcess with wait answers after startsecs (2 s): four timeouts long, with nothing but PONGs.
+  assert.equal(await c.call('supervisor.startProcess', ['slow', true]), true);
+  d.signal('SIGSTOP');
+  cleanups.push(() => d.signal('SIGCONT'));
+  await rejectsWith(c.call('supervisor.getPID'), 'protocol', /connection lost/);
+  d.signal('SIGCONT');
 });
 
 test('servers that are no ZeroMQ peer give a clean error at once, never a hang', async () => {

@@ -35,7 +35,7 @@ test('the client greeting: signature, version 3.0, mechanism, as-server 0, 64 by
   assert.deepEqual([...start], [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3]);
   const whole = Buffer.concat([start, rest]);
   assert.equal(whole.length, GREETING_SIZE);
-  assert.equal(whole[11], 0, 'minor version 0: no heartbeats negotiated');
+  assert.equal(whole[11], 1, 'minor version 1: ZMTP 3.1, with PING and PONG');
   assert.equal(whole.subarray(12, 32).toString('latin1').replace(/\0+$/, ''), 'PLAIN');
   assert.equal(whole[32], 0, 'as-server 0');
   assert.ok(whole.subarray(33).every((b) => b === 0), 'filler');
