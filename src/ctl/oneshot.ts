@@ -11,15 +11,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runEntry } from './entry.js';
 import { main } from './main.js';
 import { parseCtlArgs } from './options.js';
+import { parseLine } from './parseline.js';
 
 /** Whether this command line runs in the ESM modules (the console, the shell, fg) rather than here. */
 function needsEsmModules(argv: readonly string[]): boolean {
   const parsed = parseCtlArgs(argv);
   // -h and usage errors are printed here.
   if (parsed.kind !== 'ok') return false;
-  const words = parsed.options.args.join(' ').trim().split(/\s+/);
-  // The action line is the words joined, as in Supervisor: `fg x` and `'fg x'` are both fg.
-  return words[0] === '' || words[0] === 'fg';
+  if (!parsed.options.args.length) return true;
+  // The action line is the words joined and split as onecmd splits it: `fg x`, `'fg x'` and `fg:x`
+  // are all fg.
+  return parseLine(parsed.options.args.join(' ')).cmd === 'fg';
 }
 
 /**

@@ -5,6 +5,7 @@
  * path lives in ui/attach.js, loaded only then.
  */
 import { Faults, isFault, RpcFault } from '../../api/faults.js';
+import { ClientError } from '../../client/types.js';
 import type { ProcessInfo } from '../../api/process-info.js';
 import { ProcessStates } from '../../api/states.js';
 import type { Controller } from '../controller.js';
@@ -82,8 +83,13 @@ async function fgPty(ctl: Controller, name: string): Promise<void> {
       onNotice: (text) => io.out(text),
     });
   } catch (e) {
-    // The program went away between the checks and the attach: the texts of those checks.
-    return reportFault(ctl, e, { [Faults.BAD_NAME]: BAD_NAME, [Faults.NOT_RUNNING]: NOT_RUNNING });
+    // The program went away between the checks and the attach: the texts of those checks; other
+    // faults and connection errors: onecmd's generic lines, as in every action. What attaching itself
+    // refuses (a server without our ZeroMQ transport) is one ERROR line, not a Python class name.
+    if (isFault(e) || e instanceof ClientError) {
+      return reportFault(ctl, e, { [Faults.BAD_NAME]: BAD_NAME, [Faults.NOT_RUNNING]: NOT_RUNNING });
+    }
+    return errorLine(ctl, `ERROR: ${(e as Error | undefined)?.message ?? String(e)}`);
   } finally {
     for (const { event, fns } of parked) for (const fn of fns) stdin.on(event, fn);
     if (!wasFlowing) stdin.pause();

@@ -128,3 +128,16 @@ test('supervisorctl -s tcp://… -u -p fg: the terminal reaches the pty program 
   assert.match(bad.out, /Server requires authentication/);
   assert.doesNotMatch(bad.out, /\n\s+at /, 'no stack trace');
 });
+
+test('fg on a pty program over XML-RPC (no ZeroMQ there) is one ERROR line, exit 1', async () => {
+  const xmlrpc = `unix://${d.socketPath}`;
+  const ctl = spawnCtl(['-c', d.confPath, '-s', xmlrpc, 'fg', 'shell'], d.dir);
+  try {
+    await waitUntil(() => ctl.exit !== null, 15_000, 'fg to give up');
+  } finally {
+    ctl.killIfRunning();
+  }
+  assert.equal(ctl.exit, 1);
+  assert.match(ctl.out, new RegExp(`^ERROR: ${xmlrpc}: attaching needs the ZeroMQ transport \\(a supervisord of this project\\)\r?\n`, 'm'));
+  assert.doesNotMatch(ctl.out, /error: <class/);
+});

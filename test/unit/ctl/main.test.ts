@@ -259,6 +259,8 @@ test('the installed command runs one-shot actions from supervisorctl.cjs alone; 
     { args: ['-c', d.confPath, 'stop', 'nosuch'], esm: false },
     { args: ['-h'], esm: false },
     { args: ['-c', d.confPath, 'fg', 'nosuch'], esm: true },
+    // onecmd's split: the action word ends where identifier characters end.
+    { args: ['-c', d.confPath, 'fg:nosuch'], esm: true },
     { args: ['-c', d.confPath], input: 'status\n', esm: true },
   ];
   for (const c of cases) {
