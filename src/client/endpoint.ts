@@ -27,10 +27,24 @@ export function ipcFileError(target: Target, url: string): ClientError | null {
   return new ClientError('nofile', `${url} no such file`);
 }
 
-/** What a failed connect() means: no socket file, or nobody accepting. */
+/**
+ * What a failed connect() means, for every transport: no socket file, nobody accepting, a socket this
+ * user may not use, or no answer; anything else is the system's own text.
+ */
 export function connectError(err: NodeJS.ErrnoException, url: string): ClientError {
-  if (err.code === 'ENOENT') return new ClientError('nofile', `${url} no such file`);
-  return new ClientError('refused', `${url} refused connection`);
+  switch (err.code) {
+    case 'ENOENT':
+      return new ClientError('nofile', `${url} no such file`);
+    case 'ECONNREFUSED':
+      return new ClientError('refused', `${url} refused connection`);
+    case 'EACCES':
+    case 'EPERM':
+      return new ClientError('denied', `${url}: permission denied`);
+    case 'ETIMEDOUT':
+      return new ClientError('timeout', `${url} timed out`);
+    default:
+      return new ClientError('protocol', `${url}: ${err.message}`);
+  }
 }
 
 /** No connection (or no greeting) within `ms`. */

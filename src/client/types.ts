@@ -10,6 +10,8 @@ export type ClientErrorKind =
   | 'refused'
   /** ENOENT on a socket file: "<url> no such file" */
   | 'nofile'
+  /** EACCES/EPERM connecting (a socket file this user may not use): Python's PermissionError line. */
+  | 'denied'
   /** The server wants credentials (HTTP 401, ZAP refusal). */
   | 'auth'
   /** No answer within the timeout. */

@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import { RpcFault } from '../api/faults.js';
+import { connectError } from './endpoint.js';
 import { ClientError, type Client, type ClientOptions, type LogTarget } from './types.js';
 import { decodeMethodResponse, encodeMethodCall, XmlRpcEncodeError, XmlRpcParseError } from './xmlrpc-codec.js';
 
@@ -38,20 +39,6 @@ function authHeader(opts: ClientOptions): string | undefined {
   // Python's transport sends credentials only when both are set (a password may be empty).
   if (opts.username == null || opts.password == null) return undefined;
   return `Basic ${Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64')}`;
-}
-
-/** Maps a socket-level error to the ClientError supervisorctl prints for it. */
-function connectionError(url: string, err: NodeJS.ErrnoException): ClientError {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return new ClientError('refused', `${url} refused connection`);
-    case 'ENOENT':
-      return new ClientError('nofile', `${url} no such file`);
-    case 'ETIMEDOUT':
-      return new ClientError('timeout', `${url} timed out`);
-    default:
-      return new ClientError('protocol', `${url}: ${err.message}`);
-  }
 }
 
 type Http = typeof http;
@@ -107,7 +94,7 @@ class XmlRpcClient implements Client {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(connectionError(this.url, e)));
+          res.on('error', (e) => reject(connectError(e, this.url)));
           res.on('end', () => {
             if (res.statusCode === 401) {
               reject(new ClientError('auth', 'Server requires authentication'));
@@ -138,7 +125,7 @@ class XmlRpcClient implements Client {
       req.on('error', (e: NodeJS.ErrnoException) => {
         // The reset came before any answer, on a reused idle socket: the request never ran.
         if (mayRetry && req.reusedSocket && e.code === 'ECONNRESET') resolve(this.post(method, body, false));
-        else reject(connectionError(this.url, e));
+        else reject(connectError(e, this.url));
       });
       req.end(body);
     });
@@ -210,7 +197,7 @@ class XmlRpcClient implements Client {
           stopped = true;
           this.follows.delete(stop);
           agent.destroy();
-          reject(connectionError(this.url, e));
+          reject(connectError(e, this.url));
         }
       });
       req.end();

@@ -29,6 +29,8 @@ export function genericErrorLine(e: unknown, url: string): string {
         return `error: <class 'ConnectionRefusedError'>, [Errno 111] Connection refused: ${url}`;
       case 'timeout':
         return `error: <class 'TimeoutError'>, timed out: ${url}`;
+      case 'denied':
+        return `error: <class 'PermissionError'>, [Errno 13] Permission denied`;
       case 'auth':
         return `error: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError for ${url}: 401 Unauthorized>`;
       default:

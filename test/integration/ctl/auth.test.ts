@@ -18,6 +18,9 @@ import { runToEnd, type RunResult } from '../../helpers/run.js';
 
 const CTL_BIN = fileURLToPath(new URL('../../../../bin/supervisorctl.js', import.meta.url));
 const PYTHON_CTL = '/usr/bin/supervisorctl';
+/** The installed command (the sh launcher). */
+const CTL_LAUNCHER = fileURLToPath(new URL('../../../../bin/supervisorctl', import.meta.url));
+const SETPRIV = '/usr/bin/setpriv';
 
 const sha = (password: string): string => `{SHA}${createHash('sha1').update(password).digest('hex')}`;
 
@@ -186,4 +189,19 @@ test('the ipc socket files (ZeroMQ control and events, and the unix http socket)
   // And our supervisorctl reaches the daemon through them (ZeroMQ next to the unix socket).
   const r = await ctl(d, ['pid']);
   assert.deepEqual(r, { code: 0, stdout: `${d.pid}\n`, stderr: '' });
+});
+
+test('a user the socket refuses gets Python\'s PermissionError line and exit 1, not "refused connection"', { skip: (process.getuid?.() !== 0 || !existsSync(SETPRIV)) && 'needs root and setpriv' }, async () => {
+  const d = await startDaemon('[program:sleeper]\ncommand=/bin/sleep 1000\n');
+  daemons.push(d);
+  // As nobody, from /, with the socket named on the command line (the config is root's alone).
+  const asNobody = (cmd: string[]) => runToEnd(SETPRIV, ['--reuid=65534', '--regid=65534', '--clear-groups', ...cmd], { cwd: '/' });
+  const args = ['-s', `unix://${d.socketPath}`, 'status'];
+  const ours = await asNobody([CTL_LAUNCHER, ...args]);
+  assert.deepEqual(ours, { code: 1, stdout: "error: <class 'PermissionError'>, [Errno 13] Permission denied\n", stderr: '' });
+  if (existsSync(PYTHON_CTL)) {
+    // Python adds where in its own source the error came from; we leave that out.
+    const theirs = await asNobody([PYTHON_CTL, ...args]);
+    assert.deepEqual({ ...theirs, stdout: theirs.stdout.replace(/: file: .* line: \d+\n$/, '\n') }, ours);
+  }
 });
