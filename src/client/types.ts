@@ -17,7 +17,9 @@ export type ClientErrorKind =
   /** No answer within the timeout. */
   | 'timeout'
   /** A malformed answer or other transport failure. */
-  | 'protocol';
+  | 'protocol'
+  /** close() was called: what was still waiting, or asked for afterwards, fails with this. */
+  | 'closed';
 
 export class ClientError extends Error {
   constructor(

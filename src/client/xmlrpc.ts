@@ -157,7 +157,7 @@ class XmlRpcClient implements Client {
         this.follows.delete(stop);
         req.destroy();
         agent.destroy();
-        if (!following) reject(new ClientError('protocol', `${this.url}: client is closed`));
+        if (!following) reject(new ClientError('closed', `${this.url}: client is closed`));
       };
       const end = (err?: Error) => {
         if (!following || stopped) return;

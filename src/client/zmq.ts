@@ -217,7 +217,7 @@ class ZmqClient implements Client {
   }
 
   async call(method: string, params: unknown[] = []): Promise<unknown> {
-    if (this.closed) throw new ClientError('protocol', `${this.url}: client is closed`);
+    if (this.closed) throw new ClientError('closed', `${this.url}: client is closed`);
     if (this.authError) throw this.authError;
     const id = ++this.nextId;
     const text = JSON.stringify({ id, method, params });
@@ -518,7 +518,7 @@ class ZmqClient implements Client {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.failPending(new ClientError('protocol', `${this.url}: client is closed`));
+    this.failPending(new ClientError('closed', `${this.url}: client is closed`));
     for (const s of this.subs) s.closed = true;
     this.subs.clear();
     this.channel.close();

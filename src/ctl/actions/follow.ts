@@ -29,6 +29,8 @@ export async function startFollow(
       ctl.io.err(`${ctl.serverurl}${path} Cannot read, status code 404`);
       return null;
     }
+    // The action ended (fg left, the client closed) while the stream was still starting: nothing to say.
+    if (e instanceof ClientError && e.kind === 'closed') return null;
     // The HTTP transport reports a refused stream with Supervisor's own "Cannot read" line.
     if (e instanceof ClientError && e.kind === 'protocol') {
       ctl.io.err(e.message);

@@ -192,6 +192,11 @@ test('fg: typed lines reach the program, its output comes back, end of input lea
   assert.ok(r.stdout.startsWith('==> Press Ctrl-C to exit <==\n'), r.stdout);
   assert.ok(r.stdout.endsWith('Exiting foreground\n'), r.stdout);
   await waitUntil(() => readFileSync(join(d.dir, 'cat.log'), 'utf8').includes('ping\n'), 10_000, 'cat wrote the line');
+  assert.equal(r.stderr, '', 'nothing on stderr');
+  // Input that ends at once: fg leaves while its output streams are still starting, and says nothing
+  // about them.
+  const quick = await ctl(['fg', 'cat'], { input: '' });
+  assert.deepEqual(quick, { code: 0, stdout: '==> Press Ctrl-C to exit <==\nExiting foreground\n', stderr: '' });
   assert.deepEqual(await ctl(['fg', 'grp:b']), { code: 1, stdout: 'ERROR: process not running\n', stderr: '' });
 });
 

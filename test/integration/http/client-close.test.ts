@@ -47,7 +47,7 @@ test('close() aborts a followLog still waiting for its headers; followLog reject
   await client.close();
   const e = await outcome;
   assert.ok(e instanceof ClientError, `followLog rejected with a ClientError, got ${String(e)}`);
-  assert.equal(e.kind, 'protocol');
+  assert.equal(e.kind, 'closed');
   assert.match(e.message, /client is closed/);
   await waitFor(() => srv.sockets.every((s) => s.destroyed || s.readableEnded), 'the connection closed');
 });

@@ -140,7 +140,7 @@ test('calls after close reject; close() lets a process exit by itself', async ()
   const c = await connectZmq(h.server.endpoints.endpoint);
   await c.call('supervisor.getState');
   await c.close();
-  await rejectsWith(c.call('supervisor.getState'), 'protocol');
+  await rejectsWith(c.call('supervisor.getState'), 'closed');
 
   const index = fileURLToPath(new URL('../../../src/client/index.js', import.meta.url));
   const script = join(h.dir, 'exit.mjs');
