@@ -14,7 +14,7 @@
 // output file, the project and package modules inside it (tests check what a command really loads).
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,8 +57,7 @@ const relocateModuleUrls = {
         const target = resolve(dirname(args.path), rel);
         const name = entryByInput.get(target);
         if (name) return `new URL('./${name}.js', import.meta.url)`;
-        // A file that is not there (ui/main.js probing for a bundle beside itself) is no module of ours.
-        if (existsSync(target)) errors.push({ text: `${whole} names ${relative(root, target)}, which is no entry of this bundle (add it to ENTRIES in ui/build.mjs)` });
+        errors.push({ text: `${whole} names ${relative(root, target)}, which is no entry of this bundle (add it to ENTRIES in ui/build.mjs)` });
         return whole;
       });
       return { contents, loader: 'js', resolveDir: dirname(args.path), errors };
@@ -107,9 +106,6 @@ const stubDevtools = {
 
 const started = Date.now();
 rmSync(outdir, { recursive: true, force: true });
-// The console bundle of earlier builds (dist/ui/console.bundle*.js) kept src/ outside; dist/ui/main.js
-// would still pick it up for the compiled ctl, so it goes.
-for (const f of readdirSync(join(dist, 'ui'))) if (f.startsWith('console.bundle')) rmSync(join(dist, 'ui', f));
 
 const result = await build({
   absWorkingDir: root,

@@ -2,11 +2,8 @@
  * The console's entry point, loaded lazily by src/ctl/main.ts on a terminal. It paints the first frame
  * and starts connecting at once (app/early-start.ts), then loads the implementation. Under the bundled
  * ctl (dist/bundle/, see ui/build.mjs) this module is itself bundled and the implementation comes from
- * the bundle's chunks; from the compiled modules (tsc only) it is dist/ui/console.js, unless a
- * console.bundle.js sits beside this file.
+ * the bundle's chunks; from the compiled modules (tsc only) it is dist/ui/console.js.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Connector, CtlSettings } from '../src/ctl/controller.js';
 import { startEarly, type EarlyStart } from './app/early-start.js';
 
@@ -38,12 +35,8 @@ async function importWithoutFetch<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-async function loadImpl(): Promise<ConsoleImpl> {
-  const bundle = new URL('./console.bundle.js', import.meta.url);
-  // Inside the bundle import.meta.url is the bundle itself: then the bundled code is used directly.
-  const useBundle =
-    bundle.href !== import.meta.url && process.env.SUPERVISORCTL_CONSOLE_UNBUNDLED !== '1' && existsSync(fileURLToPath(bundle));
-  if (useBundle) return importWithoutFetch(() => import(bundle.href) as Promise<ConsoleImpl>);
+/** The console proper: a chunk of the bundle when the ctl runs from it, else the compiled modules. */
+function loadImpl(): Promise<ConsoleImpl> {
   return importWithoutFetch(() => import('./console.js'));
 }
 

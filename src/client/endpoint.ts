@@ -16,14 +16,18 @@ export function parseUrl(url: string): Target {
   throw new ClientError('protocol', `${url}: not a ZeroMQ URL (ipc:///path or tcp://host:port)`);
 }
 
+/** Whether `path` is a socket file (missing, or anything else, is not). */
+export function isSocketFile(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** The ipc socket file must exist and be a socket (checked before anything is sent). */
 export function ipcFileError(target: Target, url: string): ClientError | null {
-  if (target.kind !== 'ipc') return null;
-  try {
-    if (lstatSync(target.path).isSocket()) return null;
-  } catch {
-    // missing: same answer as not a socket
-  }
+  if (target.kind !== 'ipc' || isSocketFile(target.path)) return null;
   return new ClientError('nofile', `${url} no such file`);
 }
 

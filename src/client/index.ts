@@ -5,21 +5,13 @@
  * they are built on loads only when used: a command over ZeroMQ never loads node:http, and its requests
  * go over the built-in ZMTP peer, so only CURVE and the event streams load the zeromq package.
  */
-import { lstatSync } from 'node:fs';
 import { zmqEndpointsForUnixSocket } from '../api/protocol.js';
+import { isSocketFile } from './endpoint.js';
 import { ClientError, type Client, type ClientOptions } from './types.js';
 import { connectXmlRpc } from './xmlrpc.js';
 import { connectZmq, type ZmqClientOptions } from './zmq.js';
 
 export type ConnectOptions = ClientOptions & ZmqClientOptions;
-
-function isSocket(path: string): boolean {
-  try {
-    return lstatSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
 
 /** Which transport serves a URL, and the address it is given. */
 type Route = { kind: 'zmq'; url: string; displayUrl?: string } | { kind: 'xmlrpc'; url: string } | null;
@@ -29,15 +21,15 @@ type Route = { kind: 'zmq'; url: string; displayUrl?: string } | { kind: 'xmlrpc
  * - `ipc://…`, `tcp://…` → ZeroMQ;
  * - `unix:///path` → ZeroMQ at `ipc://<path>.zmq` when that socket file exists (our daemon), else
  *   XML-RPC over the unix socket (Python's supervisord, or ours without ZeroMQ);
- * - `http://…`, `https://…` → XML-RPC.
+ * - `http://…` → XML-RPC (as in Supervisor, no https: the XML-RPC client speaks plain HTTP).
  */
 function route(url: string): Route {
   if (url.startsWith('ipc://') || url.startsWith('tcp://')) return { kind: 'zmq', url };
   if (url.startsWith('unix://')) {
     const { endpoint } = zmqEndpointsForUnixSocket(url.slice('unix://'.length));
-    return isSocket(endpoint.slice('ipc://'.length)) ? { kind: 'zmq', url: endpoint, displayUrl: url } : { kind: 'xmlrpc', url };
+    return isSocketFile(endpoint.slice('ipc://'.length)) ? { kind: 'zmq', url: endpoint, displayUrl: url } : { kind: 'xmlrpc', url };
   }
-  if (url.startsWith('http://') || url.startsWith('https://')) return { kind: 'xmlrpc', url };
+  if (url.startsWith('http://')) return { kind: 'xmlrpc', url };
   return null;
 }
 
